@@ -1,0 +1,179 @@
+"""The step vocabulary: what a flow is made of, what goes in and what comes out of a turn."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+def N_(message: str) -> str:
+    """Marks an English sentence as a message id for Babel; returns it unchanged."""
+    return message
+
+
+class Locale(StrEnum):
+    ID = "id"
+    EN = "en"
+
+
+class InputKind(StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    MEDIA = "media"
+    LOCATION = "location"
+    CONTACT = "contact"
+    COMMAND = "command"
+    EDIT = "edit"
+    UNSUPPORTED = "unsupported"
+
+
+class Command(StrEnum):
+    START = "start"
+    HELP = "help"
+    BACK = "back"
+    CANCEL = "cancel"
+    RESTART = "restart"
+    LANGUAGE = "language"
+    HUMAN = "human"
+    SKIP = "skip"
+
+
+class MediaKind(StrEnum):
+    PHOTO = "photo"
+    VOICE = "voice"
+    AUDIO = "audio"
+    VIDEO = "video"
+    DOCUMENT = "document"
+
+
+class TimerKind(StrEnum):
+    REMINDER = "reminder"
+    EXPIRY = "expiry"
+
+
+class Status(StrEnum):
+    """Where a conversation stands."""
+
+    ACTIVE = "active"
+    SUBMITTED = "submitted"
+    STOPPED = "stopped"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class Urgency(StrEnum):
+    P0 = "P0"
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+
+    @property
+    def rank(self) -> int:
+        """Returns 0 for the most urgent level, 3 for the least."""
+        return int(self.value[1])
+
+
+class EventName(StrEnum):
+    CONVERSATION_STARTED = "conversation_started"
+    LANGUAGE_CHOSEN = "language_chosen"
+    ANSWER_RECORDED = "answer_recorded"
+    ANSWER_EDITED = "answer_edited"
+    EVIDENCE_ADDED = "evidence_added"
+    CONSENT_RECORDED = "consent_recorded"
+    URGENCY_RAISED = "urgency_raised"
+    REFERRAL_RECORDED = "referral_recorded"
+    HANDOVER_REQUESTED = "handover_requested"
+    EMERGENCY_OPENED = "emergency_opened"
+    CASE_SUBMITTED = "case_submitted"
+    CONVERSATION_STOPPED = "conversation_stopped"
+    CONVERSATION_CANCELLED = "conversation_cancelled"
+    CONVERSATION_RESTARTED = "conversation_restarted"
+    CONVERSATION_RESUMED = "conversation_resumed"
+    CONVERSATION_EXPIRED = "conversation_expired"
+    REMINDER_SENT = "reminder_sent"
+    INPUT_NOT_UNDERSTOOD = "input_not_understood"
+
+
+# ---------------------------------------------------------------- what goes in
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """A file the runner already stored; the engine only sees its id and kind."""
+
+    attachment_id: str
+    kind: MediaKind
+    too_large: bool = False
+
+
+@dataclass(frozen=True)
+class ContactRef:
+    """A shared phone contact; `is_own` is true when it is the reporter's own number."""
+
+    phone: str
+    is_own: bool
+
+
+@dataclass(frozen=True)
+class UserInput:
+    """One channel-neutral thing the reporter did, at a moment in UTC."""
+
+    kind: InputKind
+    at: dt.datetime
+    text: str = ""
+    choice_id: str | None = None
+    command: Command | None = None
+    argument: str | None = None
+    media: MediaRef | None = None
+    location: tuple[float, float] | None = None
+    contact: ContactRef | None = None
+    edited_step: str | None = None
+    locale_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Timeout:
+    """A timer the runner fired for this conversation."""
+
+    kind: TimerKind
+    at: dt.datetime
+
+
+# ---------------------------------------------------------------- what comes out
+
+@dataclass(frozen=True)
+class Text:
+    """A translatable sentence (its English msgid) and its named placeholders."""
+
+    msgid: str
+    params: Mapping[str, str | int | Decimal | dt.date | dt.datetime | Text] = field(
+        default_factory=dict
+    )
+
+
+@dataclass(frozen=True)
+class Button:
+    """An option the reporter can press or type; `id` is what comes back."""
+
+    id: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One outgoing message: lines of text and, optionally, buttons."""
+
+    lines: tuple[Text, ...]
+    buttons: tuple[Button, ...] = ()
+    multi: bool = False
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened in a turn, for the runner to persist and act on."""
+
+    name: EventName
+    data: Mapping[str, object] = field(default_factory=dict)
