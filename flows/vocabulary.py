@@ -39,6 +39,8 @@ class Command(StrEnum):
     LANGUAGE = "language"
     HUMAN = "human"
     SKIP = "skip"
+    DONE = "done"
+    MENU = "menu"
 
 
 class MediaKind(StrEnum):
@@ -95,6 +97,15 @@ class EventName(StrEnum):
     CONVERSATION_EXPIRED = "conversation_expired"
     REMINDER_SENT = "reminder_sent"
     INPUT_NOT_UNDERSTOOD = "input_not_understood"
+    FOLLOW_UP_RECEIVED = "follow_up_received"
+    CONTACT_SHARED = "contact_shared"
+    LOCATION_SHARED = "location_shared"
+
+
+class Fact(StrEnum):
+    """A value only the runner knows when it renders a reply (after it saved the turn)."""
+
+    CASE_REFERENCE = "case_reference"
 
 
 # ---------------------------------------------------------------- what goes in
@@ -144,14 +155,49 @@ class Timeout:
 
 # ---------------------------------------------------------------- what comes out
 
+
+@dataclass(frozen=True)
+class Money:
+    """An amount of money as the reporter gave it."""
+
+    value: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date the reporter gave, as precise as they gave it."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+
+@dataclass(frozen=True)
+class Plain:
+    """Text shown as written (a reporter's own words, a phone number), never translated."""
+
+    value: str
+
+
 @dataclass(frozen=True)
 class Text:
     """A translatable sentence (its English msgid) and its named placeholders."""
 
     msgid: str
-    params: Mapping[str, str | int | Decimal | dt.date | dt.datetime | Text] = field(
-        default_factory=dict
-    )
+    params: Mapping[
+        str,
+        str
+        | int
+        | Decimal
+        | dt.datetime
+        | Money
+        | PartialDate
+        | Plain
+        | Fact
+        | Text
+        | tuple[Text, ...],
+    ] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -166,7 +212,7 @@ class Button:
 class Reply:
     """One outgoing message: lines of text and, optionally, buttons."""
 
-    lines: tuple[Text, ...]
+    lines: tuple[Text | Plain, ...]
     buttons: tuple[Button, ...] = ()
     multi: bool = False
 

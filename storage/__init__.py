@@ -1,1 +1,4 @@
-"""storage package."""
+"""Persistence: SQLModel tables, engine and session setup, queries and Alembic migrations.
+
+Reads no settings and imports nothing else of the project: callers pass a database URL.
+"""

@@ -1,0 +1,83 @@
+"""The `suara` console script: demo, serve, migrate, locales."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings
+
+APP_FACTORY = "handlers.app:create_app"
+"""Loaded by name so that bot/ never imports handlers/ (the import rules point the other way)."""
+
+
+def migrate(settings: Settings) -> None:
+    """Brings the database schema up to date."""
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+
+
+def ensure_catalogs() -> None:
+    """Compiles the catalogs when a compiled one is missing (a fresh clone)."""
+    from bot.i18n import LOCALES_DIR
+    from bot.locales import compile_catalogs
+
+    if not all(
+        (LOCALES_DIR / loc / "LC_MESSAGES" / "messages.mo").exists() for loc in ("id", "en")
+    ):
+        compile_catalogs()
+
+
+def serve(host: str, port: int, *, demo: bool) -> None:
+    """Runs the web server (the demo adds the browser chat and the local inbox)."""
+    import uvicorn
+
+    if demo:
+        os.environ["DEMO"] = "true"
+        os.environ.setdefault("DATABASE_URL", "sqlite:///var/demo.db")
+    settings = Settings()
+    ensure_catalogs()
+    migrate(settings)
+    if demo:
+        print(f"Suara demo: open http://{host}:{port}/demo in your browser (Ctrl+C to stop)")  # noqa: T201
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, log_level="info")
+
+
+def parser() -> argparse.ArgumentParser:
+    """Returns the command-line parser."""
+    root = argparse.ArgumentParser(prog="suara", description="Suara complaint intake")
+    commands = root.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("demo", "local demo: browser chat, no tokens"),
+        ("serve", "production server"),
+    ):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("--host", default="127.0.0.1")
+        sub.add_argument("--port", type=int, default=8000)
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    locales = commands.add_parser("locales", help="extract, update and compile the catalogs")
+    locales.add_argument("--compile-only", action="store_true", help="only compile .po to .mo")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs one `suara` command."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = parser().parse_args(argv)
+    if args.command in ("demo", "serve"):
+        serve(args.host, args.port, demo=args.command == "demo")
+    elif args.command == "migrate":
+        migrate(Settings())
+    elif args.command == "locales":
+        from bot.locales import compile_catalogs, refresh
+
+        compile_catalogs() if args.compile_only else refresh()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""The bot's services wired together once per process: database, catalogs, runner, queues."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from bot.contacts import load_contacts
+from bot.delivery import Dispatcher, Sender
+from bot.envelopes import Channel
+from bot.files import FileStore
+from bot.i18n import Catalogs
+from bot.inbox import Inbox, Translator
+from bot.runner import Runner
+from bot.settings import Settings
+from bot.timers import Ticker
+from flows.context import Context
+from storage import db
+
+
+@dataclass
+class Core:
+    """Everything a process needs to take messages in and send replies out."""
+
+    settings: Settings
+    engine: Engine
+    catalogs: Catalogs
+    runner: Runner
+    dispatcher: Dispatcher
+    inbox: Inbox
+    ticker: Ticker
+    files: FileStore
+
+
+def build_context(settings: Settings, catalogs: Catalogs) -> Context:
+    """Returns the engine's context: help contacts and every translation of each label."""
+    contacts = load_contacts(settings.help_contacts_file)
+    return Context(contacts=contacts.contacts, aliases=catalogs.aliases())
+
+
+def build_core(
+    settings: Settings,
+    senders: Mapping[Channel, Sender],
+    translators: Mapping[Channel, Translator],
+    engine: Engine | None = None,
+) -> Core:
+    """Wires the bot's services for one process."""
+    engine = engine or db.make_engine(settings.database_url)
+    catalogs = Catalogs()
+    dispatcher = Dispatcher(engine, senders, lease_seconds=settings.outbox_lease_seconds)
+    runner = Runner(engine, catalogs, build_context(settings, catalogs), on_commit=dispatcher.wake)
+    inbox = Inbox(engine, runner, translators)
+    ticker = Ticker(engine, runner, inbox, dispatcher, settings.timer_tick_seconds)
+    return Core(
+        settings=settings,
+        engine=engine,
+        catalogs=catalogs,
+        runner=runner,
+        dispatcher=dispatcher,
+        inbox=inbox,
+        ticker=ticker,
+        files=FileStore(settings.file_store),
+    )

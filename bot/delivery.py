@@ -1,0 +1,178 @@
+"""The outbox dispatcher: after commit, claims rendered messages and sends them per channel."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.envelopes import Channel, OutgoingMessage
+from storage import db, models, outbox
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS = (1, 5, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600)
+"""Seconds to wait after each failed attempt; after the last one the message is dead."""
+
+
+class SendFailed(Exception):
+    """A channel refused or failed a send; says whether and when to try again."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        unreachable: bool = False,
+    ) -> None:
+        super().__init__(reason)
+        self.reason, self.retry_after = reason, retry_after
+        self.permanent, self.unreachable = permanent, unreachable
+
+
+class Sender(Protocol):
+    """Sends one rendered message on one channel; returns the channel's message id."""
+
+    async def send(self, chat_id: str, message: OutgoingMessage) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one claimed message."""
+
+    message_id: int
+    sent: bool
+
+
+def utcnow() -> dt.datetime:
+    """Returns the current time in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def backoff(attempts: int, retry_after: float | None) -> float | None:
+    """Returns seconds until the next try (with jitter), or None when no try is left."""
+    if attempts > len(RETRY_DELAYS):
+        return None
+    base = RETRY_DELAYS[attempts - 1]
+    if retry_after is not None:
+        return max(retry_after, 0.0)
+    return float(base) * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
+
+
+class Dispatcher:
+    """Sends due outbox rows; woken at once after each commit, and polls as a fallback."""
+
+    def __init__(
+        self, engine: Engine, senders: Mapping[Channel, Sender], *, lease_seconds: int = 60
+    ) -> None:
+        self.engine, self.senders, self.lease_seconds = engine, dict(senders), lease_seconds
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def wake(self) -> None:
+        """Asks the dispatcher to look for work now (safe from any thread)."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    async def run(self, poll_seconds: float = 2.0) -> None:
+        """Sends messages until cancelled."""
+        self._loop = asyncio.get_running_loop()
+        while True:
+            self._wake.clear()
+            sent = await self.drain()
+            if not sent:
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+                except TimeoutError:
+                    pass
+
+    async def drain(self, limit: int = 50) -> int:
+        """Sends every message due now; returns how many batches had work."""
+        self._loop = asyncio.get_running_loop()
+        batches = 0
+        while True:
+            claimed = await asyncio.to_thread(self._claim, limit)
+            if not claimed:
+                return batches
+            batches += 1
+            await asyncio.gather(*(self._send_chat(rows) for rows in _by_chat(claimed)))
+
+    def _claim(self, limit: int) -> list[models.OutboxMessage]:
+        with db.session(self.engine) as session:
+            return outbox.claim_outbox(
+                session=session, now=utcnow(), lease_seconds=self.lease_seconds, limit=limit
+            )
+
+    async def _send_chat(self, rows: list[models.OutboxMessage]) -> None:
+        for row in rows:
+            outcome = await self._send_one(row)
+            if not outcome.sent:
+                return
+
+    async def _send_one(self, row: models.OutboxMessage) -> Outcome:
+        assert row.id is not None
+        sender = self.senders.get(Channel(row.channel))
+        if sender is None:
+            await asyncio.to_thread(self._fail, row, "no sender for channel", "failed")
+            return Outcome(row.id, sent=False)
+        message = OutgoingMessage.from_payload(row.payload)
+        try:
+            external_id = await sender.send(row.chat_id, message)
+        except SendFailed as failure:
+            log.warning("send failed", extra={"outbox_id": row.id, "reason": failure.reason})
+            await asyncio.to_thread(self._after_failure, row, failure)
+            return Outcome(row.id, sent=False)
+        await asyncio.to_thread(self._complete, row.id, external_id)
+        return Outcome(row.id, sent=True)
+
+    def _complete(self, message_id: int, external_id: str | None) -> None:
+        with db.session(self.engine) as session:
+            outbox.complete_outbox(session=session, message_id=message_id, external_id=external_id)
+
+    def _after_failure(self, row: models.OutboxMessage, failure: SendFailed) -> None:
+        delay = None if failure.permanent else backoff(row.attempts, failure.retry_after)
+        if delay is None:
+            status = "failed" if failure.permanent else "dead"
+            self._fail(row, failure.reason, status, unreachable=failure.unreachable)
+            return
+        with db.session(self.engine) as session:
+            outbox.retry_outbox(
+                session=session,
+                message_id=row.id or 0,
+                at=utcnow() + dt.timedelta(seconds=delay),
+                error=failure.reason,
+            )
+
+    def _fail(
+        self, row: models.OutboxMessage, reason: str, status: str, *, unreachable: bool = False
+    ) -> None:
+        with db.session(self.engine) as session:
+            outbox.fail_outbox(session=session, message_id=row.id or 0, error=reason, status=status)
+            if unreachable:
+                mark_unreachable(session, row)
+
+
+def mark_unreachable(session: Session, row: models.OutboxMessage) -> None:
+    """Marks the reporter of a message unreachable and stops their timers; keeps their data."""
+    conversation = session.get(models.Conversation, row.conversation_id)
+    if conversation is None:
+        return
+    reporter = session.get(models.Reporter, conversation.reporter_id)
+    if reporter is not None and not reporter.unreachable:
+        reporter.unreachable, reporter.unreachable_at = True, utcnow()
+    conversation.next_timer_at, conversation.timer_kind = None, None
+
+
+def _by_chat(rows: list[models.OutboxMessage]) -> list[list[models.OutboxMessage]]:
+    chats: dict[tuple[str, str], list[models.OutboxMessage]] = {}
+    for row in sorted(rows, key=lambda r: r.id or 0):
+        chats.setdefault((row.channel, row.chat_id), []).append(row)
+    return list(chats.values())

@@ -1,0 +1,73 @@
+"""One command for the catalogs: extract messages.pot, update id and en, compile .mo files."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from babel.messages.frontend import CommandLineInterface
+
+from bot.i18n import DOMAIN, LOCALES_DIR
+from flows.vocabulary import Locale
+
+log = logging.getLogger(__name__)
+ROOT = LOCALES_DIR.parent
+
+
+def _babel(*args: str) -> None:
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+def extract(root: Path = ROOT) -> Path:
+    """Writes locales/messages.pot from the N_() markers in flows/."""
+    template = root / "locales" / f"{DOMAIN}.pot"
+    _babel(
+        "extract",
+        "-F",
+        str(root / "locales" / "babel.cfg"),
+        "-k",
+        "N_",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "Suara",
+        "--omit-header",
+        "-o",
+        str(template),
+        str(root),
+    )
+    return template
+
+
+def update(root: Path = ROOT) -> None:
+    """Merges the template into the id and en catalogs, creating them when missing."""
+    template = root / "locales" / f"{DOMAIN}.pot"
+    for locale in Locale:
+        po = root / "locales" / locale.value / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if po.exists():
+            _babel(
+                "update",
+                "-i",
+                str(template),
+                "-o",
+                str(po),
+                "-l",
+                locale.value,
+                "--no-fuzzy-matching",
+                "--ignore-obsolete",
+            )
+        else:
+            po.parent.mkdir(parents=True, exist_ok=True)
+            _babel("init", "-i", str(template), "-o", str(po), "-l", locale.value)
+
+
+def compile_catalogs(root: Path = ROOT) -> None:
+    """Compiles every .po catalog to the .mo file Suara loads."""
+    _babel("compile", "-d", str(root / "locales"), "-D", DOMAIN, "--statistics")
+
+
+def refresh(root: Path = ROOT) -> None:
+    """Runs extract, update and compile, in that order."""
+    extract(root)
+    update(root)
+    compile_catalogs(root)

@@ -1,0 +1,73 @@
+"""Sentences the engine says on its own: help, re-prompts, commands, resume and reminders."""
+
+from __future__ import annotations
+
+from flows.vocabulary import N_
+
+# Shown as written, in the other language, so that a reader of either can switch.
+SWITCH_TO_EN = "Type ENGLISH to use English."
+SWITCH_TO_ID = "Ketik INDONESIA untuk memakai Bahasa Indonesia."
+GREETING = N_("Hello. I can help you send a report safely. You can stop at any time.")
+NOT_UNDERSTOOD_CHOICE = N_(
+    "Sorry, I did not understand. Please press a button or type the number of your answer."
+)
+NOT_UNDERSTOOD_TEXT = N_("Sorry, I could not read that. Please type your answer in words.")
+NOT_UNDERSTOOD_PAUSE = N_(
+    "Sorry, I could not read that. You can type your answer or press a button."
+)
+MEDIA_KEPT_CHOOSE = N_("Thank you, we kept your file. Please also answer the question.")
+MEDIA_TOO_LARGE = N_(
+    "That file is too large for us to receive. Please send a smaller one, or describe it in words."
+)
+MEDIA_RECEIVED = N_("Received. Send more, or press Done.")
+MULTI_SELECTED = N_("Chosen so far: {chosen}. Choose more, or press Done.")
+MULTI_EMPTY = N_("Please choose at least one option first, or press Skip.")
+CANNOT_SKIP = N_("This question is needed to continue. Please choose an answer.")
+CANNOT_GO_BACK = N_("This is the first question. There is nothing to go back to.")
+HELP = N_(
+    "You can type at any time:\n"
+    "BACK to change the last answer\n"
+    "SKIP to skip a question\n"
+    "CANCEL to stop this report\n"
+    "START OVER to begin again\n"
+    "ENGLISH or INDONESIA to change language\n"
+    "PERSON to talk to a person"
+)
+CANCELLED = N_(
+    "Your report is cancelled. We will not send you anything more. "
+    "Write to us at any time to start again."
+)
+RESTARTED = N_("Okay, we start again from the beginning.")
+HANDOVER = N_(
+    "A Migrant CARE caseworker will read your messages and answer here by {deadline}. "
+    "You can keep answering the questions meanwhile."
+)
+HANDOVER_NO_CONSENT = N_(
+    "A Migrant CARE caseworker will answer here by {deadline}. "
+    "We keep only this request until then."
+)
+RESUME = N_("Welcome back. Do you want to continue where you stopped, or start again?")
+RESUME_CONTINUE = N_("Continue")
+RESUME_RESTART = N_("Start again")
+REMINDER = N_("Hello again. You can continue whenever it suits you: just reply here.")
+FOLLOW_UP = N_(
+    "Thank you. We added your message to case {reference}. A caseworker will answer here."
+)
+EDIT_PICK = N_("Which answer do you want to change?")
+LANGUAGE_SWITCHED = N_("Okay, we continue in English.")
+BUTTON_DONE = N_("Done")
+BUTTON_SKIP = N_("Skip")
+BUTTON_BACK = N_("Back")
+BUTTON_CONFIRM = N_("Yes, send it")
+BUTTON_EDIT = N_("Change an answer")
+SUMMARY_LINE = N_("{number}. {question}: {answer}")
+SKIPPED = N_("(skipped)")
+FILES_COUNT = N_("{count} file(s)")
+COLLECT_WAITING = N_("Send a photo or file, or press Done.")
+MENU = N_("What do you want to do?")
+BUTTON_MENU = N_("Menu")
+BUTTON_HELP = N_("Help")
+BUTTON_CANCEL = N_("Cancel report")
+BUTTON_RESTART = N_("Start over")
+BUTTON_HUMAN = N_("Talk to a person")
+SHARED_KEPT = N_("Thank you, we kept what you shared.")

@@ -1,0 +1,94 @@
+"""The conversation state the engine reads and returns, and its JSON form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from flows.vocabulary import Locale, Status, Urgency
+
+Answer = Any
+"""A JSON value: a choice id, a list of ids, text, a parsed value or a list of file ids."""
+
+
+class Pending(StrEnum):
+    """A question the engine asked outside the flow and is waiting for."""
+
+    RESUME = "resume"
+    EDIT_PICK = "edit_pick"
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything the engine knows about one conversation; the runner stores it as JSON."""
+
+    step_id: str
+    locale: Locale = Locale.ID
+    status: Status = Status.ACTIVE
+    answers: dict[str, Answer] = field(default_factory=dict)
+    history: tuple[str, ...] = ()
+    selection: tuple[str, ...] = ()
+    triggers: tuple[str, ...] = ()
+    urgency: Urgency | None = None
+    prompted: bool = False
+    pending: Pending | None = None
+    return_to: str | None = None
+    reminded: bool = False
+    consented: bool = False
+    handover: bool = False
+    last_input_at: dt.datetime | None = None
+    started_at: dt.datetime | None = None
+
+    def with_answer(self, step_id: str, value: Answer) -> State:
+        """Returns a copy with one answer set."""
+        return replace(self, answers={**self.answers, step_id: value})
+
+
+def _time(value: object) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def to_json(state: State) -> dict[str, Any]:
+    """Returns the state as a JSON-ready dict."""
+    return {
+        "step_id": state.step_id,
+        "locale": state.locale.value,
+        "status": state.status.value,
+        "answers": state.answers,
+        "history": list(state.history),
+        "selection": list(state.selection),
+        "triggers": list(state.triggers),
+        "urgency": state.urgency.value if state.urgency else None,
+        "prompted": state.prompted,
+        "pending": state.pending.value if state.pending else None,
+        "return_to": state.return_to,
+        "reminded": state.reminded,
+        "consented": state.consented,
+        "handover": state.handover,
+        "last_input_at": state.last_input_at.isoformat() if state.last_input_at else None,
+        "started_at": state.started_at.isoformat() if state.started_at else None,
+    }
+
+
+def from_json(data: dict[str, Any]) -> State:
+    """Returns the state stored by `to_json`."""
+    return State(
+        step_id=str(data["step_id"]),
+        locale=Locale(data.get("locale", "id")),
+        status=Status(data.get("status", "active")),
+        answers=dict(data.get("answers", {})),
+        history=tuple(data.get("history", ())),
+        selection=tuple(data.get("selection", ())),
+        triggers=tuple(data.get("triggers", ())),
+        urgency=Urgency(data["urgency"]) if data.get("urgency") else None,
+        prompted=bool(data.get("prompted", False)),
+        pending=Pending(data["pending"]) if data.get("pending") else None,
+        return_to=data.get("return_to"),
+        reminded=bool(data.get("reminded", False)),
+        consented=bool(data.get("consented", False)),
+        handover=bool(data.get("handover", False)),
+        last_input_at=_time(data.get("last_input_at")),
+        started_at=_time(data.get("started_at")),
+    )

@@ -1,0 +1,154 @@
+"""Step types a flow is declared with: questions, messages, reviews and endings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from flows.vocabulary import EventName, Status
+
+
+@dataclass(frozen=True)
+class ByAnswer:
+    """Chooses the next step from an earlier answer (a choice id), with a default."""
+
+    step: str
+    targets: Mapping[str, str]
+    default: str
+
+
+Target = str | ByAnswer
+
+
+@dataclass(frozen=True)
+class When:
+    """Asks a step only when an earlier choice answer contains one of `any_of`."""
+
+    step: str
+    any_of: tuple[str, ...]
+
+
+class Provider(StrEnum):
+    """Named sources of extra lines a message shows (filled by the engine from its context)."""
+
+    GENERAL_CONTACTS = "general_contacts"
+    COUNTRY_CONTACTS = "country_contacts"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One button of a choice: its id, its label and what choosing it does."""
+
+    id: str
+    label: str
+    next: Target | None = None
+    aliases: tuple[str, ...] = ()
+    """Other words people type for this option (any language, as typed; never shown)."""
+    triggers: tuple[str, ...] = ()
+    consent: tuple[str, str] | None = None
+    emits: EventName | None = None
+
+
+@dataclass(frozen=True)
+class Choose:
+    """Asks a question answered by one option (or several when `multi`)."""
+
+    id: str
+    prompt: str
+    options: tuple[Option, ...]
+    next: Target | None = None
+    summary: str | None = None
+    multi: bool = False
+    skippable: bool = False
+    other: tuple[str, str] | None = None
+    """(option id, question id): typed text that matches no option answers that question."""
+    when: When | None = None
+    sets_locale: bool = False
+    yes_no: Mapping[str, str] = field(default_factory=dict)
+    """Which option a typed yes, no or unsure picks (default: options with those ids)."""
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Asks for typed text (voice notes and photos welcome); `parser` names how to read it."""
+
+    id: str
+    prompt: str
+    next: Target
+    summary: str | None = None
+    parser: str | None = None
+    skippable: bool = False
+    when: When | None = None
+    retry: str | None = None
+
+
+@dataclass(frozen=True)
+class Collect:
+    """Collects any number of files until the reporter says they are done."""
+
+    id: str
+    prompt: str
+    next: Target
+    summary: str | None = None
+    when: When | None = None
+
+
+@dataclass(frozen=True)
+class Inform:
+    """Shows a message without waiting; `pause` waits for any message before the next step."""
+
+    id: str
+    text: str
+    next: Target
+    provider: Provider | None = None
+    emits: EventName | None = None
+    pause: bool = False
+    when: When | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    """Reads the answers back and asks the reporter to confirm or edit them."""
+
+    id: str
+    prompt: str
+    question: str
+    next: Target
+    when: When | None = None
+
+
+@dataclass(frozen=True)
+class Finish:
+    """Ends the conversation with a status and a closing message."""
+
+    id: str
+    text: str
+    status: Status
+    provider: Provider | None = None
+    when: When | None = None
+
+
+Step = Choose | Ask | Collect | Inform | Review | Finish
+Question = Choose | Ask | Collect
+
+
+@dataclass(frozen=True)
+class Timers:
+    """Inactivity rules declared on a flow; the runner only fires them."""
+
+    resume_after: dt.timedelta = dt.timedelta(hours=6)
+    reminder_after: dt.timedelta = dt.timedelta(hours=24)
+    expire_after: dt.timedelta = dt.timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A named group of steps, one per file, read top to bottom like a questionnaire."""
+
+    id: str
+    title: str
+    start: str
+    steps: tuple[Step, ...]
+    timers: Timers = field(default_factory=Timers)

@@ -1,0 +1,90 @@
+"""The read-back of answers before submitting, and the list of answers that can be changed."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flows import messages as msg
+from flows.registry import Registry
+from flows.state import Answer, State
+from flows.steps import Ask, Choose, Collect, Question
+from flows.vocabulary import Money, PartialDate, Plain, Text
+
+SUMMARY_TEXT_LIMIT = 200
+
+
+def answered_questions(registry: Registry, state: State) -> list[Question]:
+    """Returns the questions answered so far that have a summary label, in flow order."""
+    asked = set(state.history)
+    return [
+        step
+        for step in registry.steps.values()
+        if isinstance(step, Choose | Ask | Collect)
+        and step.summary
+        and step.id in asked
+        and step.id in state.answers
+    ]
+
+
+def _label(step: Choose, option_id: object) -> Text:
+    for option in step.options:
+        if option.id == option_id:
+            return Text(option.label)
+    return Text(msg.SKIPPED)
+
+
+def _choice(step: Choose, state: State, answer: Answer) -> Text | tuple[Text, ...]:
+    if isinstance(answer, list):
+        return tuple(_label(step, a) for a in answer)
+    return _label(step, answer)
+
+
+def _value(value: object) -> Money | PartialDate | int | None:
+    if isinstance(value, dict) and "currency" in value:
+        try:
+            return Money(Decimal(str(value["value"])), str(value["currency"]))
+        except InvalidOperation:
+            return None
+    if isinstance(value, dict) and "year" in value:
+        return PartialDate(int(value["year"]), value.get("month"), value.get("day"))
+    return value if isinstance(value, int) else None
+
+
+def _text(answer: Answer) -> Text | Plain | Money | PartialDate | int:
+    if not isinstance(answer, dict):
+        return Text(msg.SKIPPED)
+    parsed = _value(answer.get("value"))
+    if parsed is not None:
+        return parsed
+    if answer.get("text"):
+        text = str(answer["text"])
+        cut = text if len(text) <= SUMMARY_TEXT_LIMIT else text[:SUMMARY_TEXT_LIMIT] + "…"
+        return Plain(cut)
+    return Text(msg.FILES_COUNT, {"count": len(answer.get("media", []))})
+
+
+def render_answer(step: Question, state: State) -> object:
+    """Returns how one answer is shown back to the reporter."""
+    answer = state.answers.get(step.id)
+    if answer is None or answer == []:
+        return Text(msg.SKIPPED)
+    if isinstance(step, Choose):
+        return _choice(step, state, answer)
+    if isinstance(step, Collect):
+        return Text(msg.FILES_COUNT, {"count": len(answer) if isinstance(answer, list) else 0})
+    return _text(answer)
+
+
+def summary_lines(registry: Registry, state: State) -> list[Text]:
+    """Returns one numbered line per answered question."""
+    return [
+        Text(
+            msg.SUMMARY_LINE,
+            {
+                "number": n,
+                "question": Text(step.summary or ""),
+                "answer": render_answer(step, state),
+            },  # type: ignore[dict-item]
+        )
+        for n, step in enumerate(answered_questions(registry, state), start=1)
+    ]

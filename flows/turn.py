@@ -1,0 +1,192 @@
+"""One turn in the making: the state so far, the replies and the events; and moving between steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from flows import messages as msg
+from flows.commands import command_button
+from flows.context import Context
+from flows.registry import Registry
+from flows.state import State
+from flows.steps import (
+    Ask,
+    ByAnswer,
+    Choose,
+    Collect,
+    Finish,
+    Inform,
+    Provider,
+    Review,
+    Step,
+    Target,
+    When,
+)
+from flows.summary import summary_lines
+from flows.triage import respond_by
+from flows.vocabulary import (
+    Button,
+    Command,
+    Event,
+    EventName,
+    Fact,
+    Plain,
+    Reply,
+    Status,
+    Text,
+    Urgency,
+)
+
+
+@dataclass
+class Draft:
+    """A turn being built; only the engine holds one, and only for one call."""
+
+    registry: Registry
+    context: Context
+    state: State
+    at: dt.datetime
+    replies: list[Reply] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    def say(
+        self,
+        *lines: Text | Plain,
+        buttons: tuple[Button, ...] = (),
+        multi: bool = False,
+    ) -> None:
+        """Adds one reply."""
+        self.replies.append(Reply(lines=lines, buttons=buttons, multi=multi))
+
+    def emit(self, name: EventName, **data: object) -> None:
+        """Adds one event."""
+        self.events.append(Event(name=name, data=data))
+
+    def update(self, **changes: object) -> None:
+        """Replaces fields of the state."""
+        self.state = replace(self.state, **changes)  # type: ignore[arg-type]
+
+    @property
+    def step(self) -> Step:
+        """Returns the step the conversation is at."""
+        return self.registry.step(self.state.step_id)
+
+
+def resolve(target: Target, state: State) -> str:
+    """Returns the step id a target leads to, given the answers so far."""
+    if isinstance(target, ByAnswer):
+        return target.targets.get(str(state.answers.get(target.step)), target.default)
+    return target
+
+
+def applies(when: When | None, state: State) -> bool:
+    """Returns whether a step's condition holds (true when it has none)."""
+    if when is None:
+        return True
+    answer = state.answers.get(when.step)
+    chosen = answer if isinstance(answer, list) else [answer]
+    return any(c in when.any_of for c in chosen)
+
+
+def button(step_id: str, option_id: str, label: str) -> Button:
+    """Returns the button for one option of a step."""
+    return Button(id=f"{step_id}.{option_id}", label=Text(label))
+
+
+def command(cmd: Command, label: str) -> Button:
+    """Returns the button for a global command."""
+    return Button(id=command_button(cmd), label=Text(label))
+
+
+MENU_BUTTON = command(Command.MENU, msg.BUTTON_MENU)
+
+
+def prompt(draft: Draft, step: Choose | Ask | Collect | Review) -> None:
+    """Shows a question with its buttons."""
+    if isinstance(step, Choose):
+        buttons = tuple(button(step.id, o.id, o.label) for o in step.options)
+        if step.multi:
+            buttons += (command(Command.DONE, msg.BUTTON_DONE),)
+        if step.skippable:
+            buttons += (command(Command.SKIP, msg.BUTTON_SKIP),)
+        draft.say(Text(step.prompt), buttons=(*buttons, MENU_BUTTON), multi=step.multi)
+    elif isinstance(step, Ask):
+        skip = (command(Command.SKIP, msg.BUTTON_SKIP),) if step.skippable else ()
+        draft.say(Text(step.prompt), buttons=(*skip, MENU_BUTTON))
+    elif isinstance(step, Collect):
+        draft.say(
+            Text(step.prompt),
+            buttons=(command(Command.DONE, msg.BUTTON_DONE), MENU_BUTTON),
+        )
+    else:
+        lines = summary_lines(draft.registry, draft.state)
+        buttons = (
+            button(step.id, "confirm", msg.BUTTON_CONFIRM),
+            button(step.id, "edit", msg.BUTTON_EDIT),
+            MENU_BUTTON,
+        )
+        draft.say(Text(step.prompt), *lines, Text(step.question), buttons=buttons)
+
+
+def contacts_text(draft: Draft, provider: Provider) -> Plain:
+    """Returns the help numbers a message lists, one per line."""
+    country = None
+    if provider is Provider.COUNTRY_CONTACTS:
+        country = str(draft.state.answers.get("emergency_country"))
+    found = draft.context.contacts_for(country) or draft.context.contacts_for(None)
+    return Plain("\n".join(f"{c.name}: {c.number}" for c in found))
+
+
+def deadline(draft: Draft) -> dt.datetime:
+    """Returns by when a person should answer, from the urgency so far."""
+    return respond_by(draft.state.urgency or Urgency.P3, draft.at)
+
+
+def enter(draft: Draft, step_id: str) -> None:
+    """Moves to a step and shows it, passing through messages and steps that do not apply."""
+    for _ in range(len(draft.registry.steps)):
+        step = draft.registry.step(step_id)
+        if not applies(step.when, draft.state):
+            assert not isinstance(step, Finish)
+            step_id = resolve(step.next, draft.state)
+            continue
+        if isinstance(step, Finish):
+            finish(draft, step)
+            return
+        if isinstance(step, Inform):
+            show(draft, step)
+            step_id = resolve(step.next, draft.state)
+            if step.pause:
+                draft.update(step_id=step_id, prompted=False)
+                return
+            continue
+        draft.update(step_id=step.id, prompted=True, selection=())
+        prompt(draft, step)
+        return
+    raise RuntimeError("a flow loops without asking anything")
+
+
+def show(draft: Draft, step: Inform) -> None:
+    """Shows a message step and emits its event."""
+    params = {"contacts": contacts_text(draft, step.provider)} if step.provider else {}
+    draft.say(Text(step.text, params))
+    if step.emits:
+        draft.emit(step.emits, step=step.id)
+
+
+def finish(draft: Draft, step: Finish) -> None:
+    """Ends the conversation, saying what happens next."""
+    params: dict[str, object] = {
+        "reference": Fact.CASE_REFERENCE,
+        "deadline": deadline(draft),
+    }
+    if step.provider:
+        params["contacts"] = contacts_text(draft, step.provider)
+    used = {k: v for k, v in params.items() if "{" + k + "}" in step.text}
+    draft.say(Text(step.text, used))  # type: ignore[arg-type]
+    draft.update(step_id=step.id, status=step.status, prompted=True)
+    if step.status is Status.SUBMITTED:
+        draft.emit(EventName.CASE_SUBMITTED, step=step.id, urgency=str(draft.state.urgency))
+    else:
+        draft.emit(EventName.CONVERSATION_STOPPED, step=step.id)

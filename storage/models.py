@@ -1,0 +1,206 @@
+"""SQLModel tables: reporters, conversations, the inbox, cases, their audit trail and the outbox.
+
+Statuses, channels and kinds are stored as plain strings; callers pass their StrEnum members.
+JSON columns track top-level changes only: reassign or copy nested values before changing them.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, LargeBinary, UniqueConstraint
+from sqlalchemy.ext.mutable import MutableDict, MutableList
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSONDict = MutableDict.as_mutable(JSON())
+JSONList = MutableList.as_mutable(JSON())
+
+
+def _utc(*, index: bool = False, on_update: bool = False) -> Any:
+    """Declare a nullable UTC timestamp column."""
+    kwargs = {"onupdate": utcnow} if on_update else {}
+    return Field(default=None, sa_type=UTCDateTime, index=index, sa_column_kwargs=kwargs)
+
+
+def _utc_now(*, on_update: bool = False) -> Any:
+    """Declare a required UTC timestamp column that defaults to now."""
+    kwargs = {"onupdate": utcnow} if on_update else {}
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs=kwargs)
+
+
+class _Row(SQLModel):
+    """Columns every table shares: an integer id and the UTC creation time."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _utc_now()
+
+
+class Reporter(_Row, table=True):
+    """A person writing to the bot on one channel."""
+
+    __tablename__ = "reporter"
+    __table_args__ = (UniqueConstraint("channel", "channel_user_id"),)
+
+    channel: str
+    channel_user_id: str
+    locale: str | None = None
+    referral: str | None = None
+    unreachable: bool = False
+    unreachable_at: datetime | None = _utc()
+    wa_window_until: datetime | None = _utc()
+    code_word_hash: str | None = None
+
+
+class Conversation(_Row, table=True):
+    """One chat's place in a flow plus the engine's serialised state."""
+
+    __tablename__ = "conversation"
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+
+    reporter_id: int = Field(foreign_key="reporter.id", index=True)
+    channel: str
+    chat_id: str
+    flow_id: str = ""
+    step_id: str = ""
+    status: str = "active"
+    state: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDict)
+    version: int = 0
+    last_inbound_at: datetime | None = _utc()
+    next_timer_at: datetime | None = _utc(index=True)
+    timer_kind: str | None = None
+    updated_at: datetime = _utc_now(on_update=True)
+
+
+class InboundUpdate(_Row, table=True):
+    """A channel update exactly as received: the durable inbox and the dedupe key."""
+
+    __tablename__ = "inbound_update"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        Index(None, "status", "received_at"),
+    )
+
+    channel: str
+    external_id: str
+    chat_id: str | None = None
+    payload: bytes = Field(sa_type=LargeBinary)
+    received_at: datetime = _utc_now()
+    processed_at: datetime | None = _utc()
+    status: str = "pending"
+    attempts: int = 0
+    error: str | None = None
+    step_id: str | None = None
+
+
+class Case(_Row, table=True):
+    """A complaint: the reporter's answers, triage results and routing."""
+
+    __tablename__ = "case"
+    __table_args__ = (Index(None, "status", "urgency"),)
+
+    reference: str = Field(unique=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    reporter_id: int = Field(foreign_key="reporter.id", index=True)
+    status: str = "draft"
+    reporter_role: str | None = None
+    primary_category: str | None = None
+    categories: list[str] = Field(default_factory=list, sa_type=JSONList)
+    urgency: str = "P3"
+    urgency_triggers: list[str] = Field(default_factory=list, sa_type=JSONList)
+    destination_country: str | None = None
+    home_regency: str | None = None
+    lead_office: str | None = None
+    liaison_office: str | None = None
+    copy_offices: list[str] = Field(default_factory=list, sa_type=JSONList)
+    locale: str
+    channel: str
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDict)
+    needs_human: bool = False
+    submitted_at: datetime | None = _utc()
+    updated_at: datetime = _utc_now(on_update=True)
+
+
+class CaseEvent(_Row, table=True):
+    """One entry of a case's append-only audit timeline."""
+
+    __tablename__ = "case_event"
+
+    case_id: int = Field(foreign_key="case.id", index=True)
+    type: str
+    actor: str
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDict)
+    at: datetime = _utc_now()
+
+
+class Attachment(_Row, table=True):
+    """A photo, voice note or document received in a conversation."""
+
+    __tablename__ = "attachment"
+
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    step_id: str | None = None
+    kind: str
+    mime_type: str | None = None
+    size_bytes: int = 0
+    sha256: str | None = None
+    path: str | None = None
+    status: str = "stored"
+    external_ref: str | None = None
+
+
+class OutboxMessage(_Row, table=True):
+    """A rendered message waiting to be sent; id is the per-chat sending order."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        Index(None, "status", "next_attempt_at"),
+        Index(None, "channel", "chat_id", "status"),
+    )
+
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    channel: str
+    chat_id: str
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDict)
+    status: str = "pending"
+    attempts: int = 0
+    next_attempt_at: datetime = _utc_now()
+    lease_until: datetime | None = _utc()
+    external_id: str | None = None
+    error: str | None = None
+    sent_at: datetime | None = _utc()
+
+
+class Consent(_Row, table=True):
+    """A consent answer, with the wording version and language it was given in."""
+
+    __tablename__ = "consent"
+
+    reporter_id: int = Field(foreign_key="reporter.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    purpose: str
+    text_version: str
+    locale: str
+    channel: str
+    answer: str
+    actor: str = "self"
+    at: datetime = _utc_now()
+
+
+class ReferenceCounter(SQLModel, table=True):
+    """The last case number handed out in a year."""
+
+    __tablename__ = "reference_counter"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_value: int = 0
+    created_at: datetime = _utc_now()

@@ -1,0 +1,162 @@
+"""The outgoing-message outbox: enqueue in the turn's transaction, claim with a lease, settle.
+
+Order is per chat: a message is claimable only when no earlier message of the same chat is still
+pending or sending, so a chat never receives message n+1 before message n.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from storage.errors import RowNotFound
+from storage.models import OutboxMessage
+from storage.types import utcnow
+
+logger = logging.getLogger(__name__)
+
+_UNSETTLED = ("pending", "sending")
+_FINAL_FAILURES = ("failed", "dead")
+
+
+def enqueue_outbox(
+    *,
+    session: Session,
+    conversation_id: int,
+    channel: str,
+    chat_id: str,
+    payloads: list[dict[str, Any]],
+) -> list[OutboxMessage]:
+    """Queue rendered messages for a chat, in order, due now."""
+    now = utcnow()
+    rows = []
+    for payload in payloads:
+        row = OutboxMessage(
+            conversation_id=conversation_id,
+            channel=channel,
+            chat_id=chat_id,
+            payload=payload,
+            next_attempt_at=now,
+        )
+        session.add(row)
+        session.flush()  # one row at a time so ids follow the list order on every database
+        rows.append(row)
+    return rows
+
+
+def claim_outbox(
+    *,
+    session: Session,
+    now: datetime,
+    lease_seconds: int,
+    limit: int,
+    channel: str | None = None,
+) -> list[OutboxMessage]:
+    """Lease due messages that head their chat's queue: status sending, attempts + 1."""
+    earlier = aliased(OutboxMessage)
+    blocked = exists().where(
+        col(earlier.channel) == col(OutboxMessage.channel),
+        col(earlier.chat_id) == col(OutboxMessage.chat_id),
+        col(earlier.id) < col(OutboxMessage.id),
+        col(earlier.status).in_(_UNSETTLED),
+    )
+    query = select(col(OutboxMessage.id)).where(
+        col(OutboxMessage.status) == "pending",
+        col(OutboxMessage.next_attempt_at) <= now,
+        ~blocked,
+    )
+    if channel is not None:
+        query = query.where(col(OutboxMessage.channel) == channel)
+    query = (
+        query.order_by(col(OutboxMessage.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=OutboxMessage)
+    )
+    ids = list(session.exec(query))
+    if not ids:
+        return []
+    session.exec(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids))
+        .values(
+            status="sending",
+            lease_until=now + timedelta(seconds=lease_seconds),
+            attempts=col(OutboxMessage.attempts) + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    logger.debug("claimed %d outbox messages", len(ids))
+    claimed = (
+        select(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids))
+        .order_by(col(OutboxMessage.id))
+        .execution_options(populate_existing=True)
+    )
+    return list(session.exec(claimed))
+
+
+def complete_outbox(*, session: Session, message_id: int, external_id: str | None) -> OutboxMessage:
+    """Mark a message sent, keeping the channel's message id."""
+    row = _get(session, message_id)
+    row.status = "sent"
+    row.external_id = external_id
+    row.sent_at = utcnow()
+    row.lease_until = None
+    row.error = None
+    return _save(session, row)
+
+
+def retry_outbox(*, session: Session, message_id: int, at: datetime, error: str) -> OutboxMessage:
+    """Put a message back in the queue for another attempt at the given time."""
+    row = _get(session, message_id)
+    row.status = "pending"
+    row.next_attempt_at = at
+    row.lease_until = None
+    row.error = error
+    return _save(session, row)
+
+
+def fail_outbox(
+    *, session: Session, message_id: int, error: str, status: str = "failed"
+) -> OutboxMessage:
+    """Give up on a message: "failed" (refused by the channel) or "dead" (retries exhausted)."""
+    if status not in _FINAL_FAILURES:
+        raise ValueError(f"status must be one of {_FINAL_FAILURES}")
+    row = _get(session, message_id)
+    row.status = status
+    row.lease_until = None
+    row.error = error
+    return _save(session, row)
+
+
+def reap_outbox_leases(*, session: Session, now: datetime) -> int:
+    """Return messages whose sending lease expired to pending; count them."""
+    stmt = (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.status) == "sending", col(OutboxMessage.lease_until) < now)
+        .values(status="pending", lease_until=None)
+        .returning(col(OutboxMessage.id))
+        .execution_options(synchronize_session=False)
+    )
+    reaped = len(session.exec(stmt).all())
+    if reaped:
+        logger.info("reaped %d expired outbox leases", reaped)
+    return reaped
+
+
+def _get(session: Session, message_id: int) -> OutboxMessage:
+    """Load an outbox row by id or raise RowNotFound."""
+    row = session.get(OutboxMessage, message_id, populate_existing=True)
+    if row is None:
+        raise RowNotFound("outbox_message", message_id)
+    return row
+
+
+def _save(session: Session, row: OutboxMessage) -> OutboxMessage:
+    """Flush a changed outbox row and return it."""
+    session.add(row)
+    session.flush()
+    return row
