@@ -32,7 +32,12 @@ def load_contacts(path: Path) -> HelpContacts:
     """Reads the contacts file; warns (without numbers) when they need re-verifying."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     contacts = tuple(
-        Contact(name=str(c["name"]), number=str(c["number"]), countries=tuple(c["countries"]))
+        Contact(
+            name=str(c["name"]),
+            number=str(c["number"]),
+            countries=tuple(c["countries"]),
+            names={"id": str(c["name_id"])} if c.get("name_id") else {},
+        )
         for c in data.get("contact", [])
     )
     verified = data.get("last_verified") or None

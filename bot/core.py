@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
@@ -32,6 +32,15 @@ class Core:
     inbox: Inbox
     ticker: Ticker
     files: FileStore
+    background: list[Callable[[], Coroutine[object, object, None]]] = field(default_factory=list)
+    """Long-running tasks a channel adds (long polling, say), started with the app."""
+    on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    """Clean-ups a channel adds (closing HTTP clients), run when the app stops."""
+
+    def add_channel(self, channel: Channel, sender: Sender, translator: Translator) -> None:
+        """Registers how a channel's updates come in and its replies go out."""
+        self.dispatcher.senders[channel] = sender
+        self.inbox.translators[channel] = translator
 
 
 def build_context(settings: Settings, catalogs: Catalogs) -> Context:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import random
@@ -89,10 +90,8 @@ class Dispatcher:
             self._wake.clear()
             sent = await self.drain()
             if not sent:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
-                except TimeoutError:
-                    pass
 
     async def drain(self, limit: int = 50) -> int:
         """Sends every message due now; returns how many batches had work."""
@@ -162,7 +161,7 @@ class Dispatcher:
 
 def mark_unreachable(session: Session, row: models.OutboxMessage) -> None:
     """Marks the reporter of a message unreachable and stops their timers; keeps their data."""
-    conversation = session.get(models.Conversation, row.conversation_id)
+    conversation = session.get(models.Conversation, row.conversation_id or 0)
     if conversation is None:
         return
     reporter = session.get(models.Reporter, conversation.reporter_id)

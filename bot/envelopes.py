@@ -48,6 +48,7 @@ class InboundEvent:
     locale_hint: str | None = None
     message_ref: str | None = None
     edited_ref: str | None = None
+    media_group: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ ROOT = LOCALES_DIR.parent
 
 
 def _babel(*args: str) -> None:
-    CommandLineInterface().run(["pybabel", "-q", *args])
+    CommandLineInterface().run(["pybabel", "-q", *args])  # type: ignore[no-untyped-call]
 
 
 def extract(root: Path = ROOT) -> Path:

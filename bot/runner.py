@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,23 @@ MAX_REFS = 100
 
 
 @dataclass(frozen=True)
+class SavedTurn:
+    """What a turn changed, handed to after-turn hooks inside the same transaction."""
+
+    session: Session
+    conversation: models.Conversation
+    reporter: models.Reporter
+    case: models.Case | None
+    turn: Turn
+    channel: Channel
+    at: dt.datetime
+
+
+AfterTurn = Callable[[SavedTurn], None]
+"""A hook that adds its own rows (escalations, alerts) in the turn's transaction."""
+
+
+@dataclass(frozen=True)
 class TurnResult:
     """What a turn saved: ids only, for callers and tests."""
 
@@ -48,9 +65,11 @@ class Runner:
         catalogs: Catalogs,
         context: Context,
         on_commit: Callable[[], None] = lambda: None,
+        after_turn: Sequence[AfterTurn] = (),
     ) -> None:
         self.engine, self.catalogs, self.context = engine, catalogs, context
         self.on_commit = on_commit
+        self.after_turn = list(after_turn)
 
     def handle(self, event: InboundEvent, *, inbound_id: int | None = None) -> TurnResult | None:
         """Runs one reporter turn (None when the inbox row was already processed)."""
@@ -63,7 +82,7 @@ class Runner:
             if result is not None:
                 self.on_commit()
             return result
-        raise StaleConversation(None, -1)
+        raise StaleConversation(0, -1)
 
     def _handle_once(self, event: InboundEvent, inbound_id: int | None) -> TurnResult | None:
         with db.session(self.engine) as session:
@@ -166,6 +185,7 @@ class Runner:
             contact=event.contact,
             edited_step=edited_step if event.kind is InputKind.EDIT else None,
             locale_hint=event.locale_hint,
+            media_group=event.media_group,
         )
 
     def _save(
@@ -210,6 +230,9 @@ class Runner:
         conversation.timer_kind = timer[0].value if timer else None
         if reporter.locale != turn.state.locale.value:
             reporter.locale = turn.state.locale.value
+        saved = SavedTurn(session, conversation, reporter, case, turn, channel, at)
+        for hook in self.after_turn:
+            hook(saved)
         queries.save_conversation(
             session=session, conversation=conversation, expected_version=conversation.version
         )

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from bot.delivery import Dispatcher
 from bot.inbox import Inbox
 from bot.runner import Runner
-from flows.vocabulary import TimerKind, Timeout
+from flows.vocabulary import Timeout, TimerKind
 from storage import db, outbox, queries
 
 log = logging.getLogger(__name__)

@@ -33,8 +33,12 @@ def move_on(draft: Draft, step: Question | Review, target: str | None = None) ->
     """Records that a question was answered and enters the step after it."""
     draft.update(history=(*draft.state.history, step.id))
     if draft.state.return_to:
-        target, _ = draft.state.return_to, draft.update(return_to=None)
-    enter(draft, target or resolve(step.next, draft.state))  # type: ignore[arg-type]
+        target = draft.state.return_to
+        draft.update(return_to=None)
+    if target is None:
+        assert step.next is not None, "the registry checks every question leads somewhere"
+        target = resolve(step.next, draft.state)
+    enter(draft, target)
 
 
 def _options(draft: Draft, step: Choose) -> list[tuple[str, list[str]]]:
@@ -204,9 +208,29 @@ def answer_review(draft: Draft, step: Review, inp: UserInput) -> None:
         not_understood(draft, step, msg.NOT_UNDERSTOOD_CHOICE)
 
 
+def album_file(draft: Draft, inp: UserInput) -> bool:
+    """Keeps a further file of an album with the answer its first file gave; says nothing."""
+    group = draft.state.media_group
+    if inp.media is None or inp.media_group is None or group is None or group[0] != inp.media_group:
+        return False
+    step_id = group[1]
+    answer = draft.state.answers.get(step_id)
+    if isinstance(answer, list):
+        draft.state = draft.state.with_answer(step_id, [*answer, inp.media.attachment_id])
+    elif isinstance(answer, dict):
+        media = [*answer.get("media", []), inp.media.attachment_id]
+        draft.state = draft.state.with_answer(step_id, {**answer, "media": media})
+    draft.emit(EventName.EVIDENCE_ADDED, step=step_id, attachment_id=inp.media.attachment_id)
+    return True
+
+
 def answer(draft: Draft, inp: UserInput) -> None:
     """Reads the input as the answer to the current step."""
+    if album_file(draft, inp):
+        return
     step = draft.step
+    if inp.media is not None and inp.media_group is not None:
+        draft.update(media_group=(inp.media_group, step.id))
     if inp.text:
         raise_urgency(draft, tuple(sorted(find_triggers(inp.text))))
     if inp.media is not None:

@@ -13,6 +13,12 @@ class Contact:
     name: str
     number: str
     countries: tuple[str, ...]
+    names: Mapping[str, str] = field(default_factory=dict)
+    """The name per locale code where it differs from `name`."""
+
+    def name_in(self, locale: str) -> str:
+        """Returns the contact's name in a locale."""
+        return self.names.get(locale, self.name)
 
 
 @dataclass(frozen=True)

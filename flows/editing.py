@@ -1,4 +1,4 @@
-"""Changing an earlier answer from the read-back: pick which one, answer it again, back to review."""
+"""Changing an answer from the read-back: pick one, answer it again, return to the review."""
 
 from __future__ import annotations
 

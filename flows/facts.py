@@ -1,4 +1,4 @@
-"""The typed facts of a case, read from a conversation's answers (role, categories, place, route)."""
+"""The typed facts of a case, read from the answers: role, categories, place and route."""
 
 from __future__ import annotations
 

@@ -38,6 +38,8 @@ class State:
     reminded: bool = False
     consented: bool = False
     handover: bool = False
+    media_group: tuple[str, str] | None = None
+    """(album id, step id) of the last album whose first file answered a step."""
     last_input_at: dt.datetime | None = None
     started_at: dt.datetime | None = None
 
@@ -67,6 +69,7 @@ def to_json(state: State) -> dict[str, Any]:
         "reminded": state.reminded,
         "consented": state.consented,
         "handover": state.handover,
+        "media_group": list(state.media_group) if state.media_group else None,
         "last_input_at": state.last_input_at.isoformat() if state.last_input_at else None,
         "started_at": state.started_at.isoformat() if state.started_at else None,
     }
@@ -89,6 +92,7 @@ def from_json(data: dict[str, Any]) -> State:
         reminded=bool(data.get("reminded", False)),
         consented=bool(data.get("consented", False)),
         handover=bool(data.get("handover", False)),
+        media_group=tuple(data["media_group"]) if data.get("media_group") else None,
         last_input_at=_time(data.get("last_input_at")),
         started_at=_time(data.get("started_at")),
     )

@@ -8,7 +8,7 @@ from flows import messages as msg
 from flows.registry import Registry
 from flows.state import Answer, State
 from flows.steps import Ask, Choose, Collect, Question
-from flows.vocabulary import Money, PartialDate, Plain, Text
+from flows.vocabulary import Money, ParamValue, PartialDate, Plain, Text
 
 SUMMARY_TEXT_LIMIT = 200
 
@@ -63,7 +63,7 @@ def _text(answer: Answer) -> Text | Plain | Money | PartialDate | int:
     return Text(msg.FILES_COUNT, {"count": len(answer.get("media", []))})
 
 
-def render_answer(step: Question, state: State) -> object:
+def render_answer(step: Question, state: State) -> ParamValue:
     """Returns how one answer is shown back to the reporter."""
     answer = state.answers.get(step.id)
     if answer is None or answer == []:
@@ -84,7 +84,7 @@ def summary_lines(registry: Registry, state: State) -> list[Text]:
                 "number": n,
                 "question": Text(step.summary or ""),
                 "answer": render_answer(step, state),
-            },  # type: ignore[dict-item]
+            },
         )
         for n, step in enumerate(answered_questions(registry, state), start=1)
     ]

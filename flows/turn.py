@@ -1,4 +1,4 @@
-"""One turn in the making: the state so far, the replies and the events; and moving between steps."""
+"""One turn in the making (state, replies, events) and moving between steps."""
 
 from __future__ import annotations
 
@@ -135,7 +135,8 @@ def contacts_text(draft: Draft, provider: Provider) -> Plain:
     if provider is Provider.COUNTRY_CONTACTS:
         country = str(draft.state.answers.get("emergency_country"))
     found = draft.context.contacts_for(country) or draft.context.contacts_for(None)
-    return Plain("\n".join(f"{c.name}: {c.number}" for c in found))
+    locale = draft.state.locale.value
+    return Plain("\n".join(f"{c.name_in(locale)}: {c.number}" for c in found))
 
 
 def deadline(draft: Draft) -> dt.datetime:
@@ -149,6 +150,7 @@ def enter(draft: Draft, step_id: str) -> None:
         step = draft.registry.step(step_id)
         if not applies(step.when, draft.state):
             assert not isinstance(step, Finish)
+            assert step.next is not None
             step_id = resolve(step.next, draft.state)
             continue
         if isinstance(step, Finish):

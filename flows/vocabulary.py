@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import TypeAlias
 
 
 def N_(message: str) -> str:
@@ -143,6 +144,7 @@ class UserInput:
     contact: ContactRef | None = None
     edited_step: str | None = None
     locale_hint: str | None = None
+    media_group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -180,24 +182,17 @@ class Plain:
     value: str
 
 
+Scalar: TypeAlias = "str | int | Decimal | dt.datetime | Money | PartialDate | Plain | Fact"
+ParamValue: TypeAlias = "Scalar | Text | tuple[Text, ...]"
+"""What a placeholder may hold; the renderer formats each kind for the reader's locale."""
+
+
 @dataclass(frozen=True)
 class Text:
     """A translatable sentence (its English msgid) and its named placeholders."""
 
     msgid: str
-    params: Mapping[
-        str,
-        str
-        | int
-        | Decimal
-        | dt.datetime
-        | Money
-        | PartialDate
-        | Plain
-        | Fact
-        | Text
-        | tuple[Text, ...],
-    ] = field(default_factory=dict)
+    params: Mapping[str, ParamValue] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

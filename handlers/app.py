@@ -11,16 +11,14 @@ from fastapi import FastAPI
 from bot.core import Core, build_core
 from bot.delivery import Sender
 from bot.envelopes import Channel
-from bot.inbox import Translator
 from bot.settings import Settings
 from handlers import health, web
 
 
-def channels(settings: Settings) -> tuple[dict[Channel, Sender], dict[Channel, Translator]]:
-    """Returns the senders and translators of every configured channel."""
-    senders: dict[Channel, Sender] = {Channel.WEB: web.WebSender()}
-    translators: dict[Channel, Translator] = {Channel.WEB: web.translate}
-    return senders, translators
+def register_channels(core: Core, app: FastAPI) -> None:
+    """Lets every channel module add its sender, translator, routes and background tasks."""
+    web.register(core, app)
+    # Each channel module registers itself here, and only when it is configured.
 
 
 def create_app(
@@ -29,16 +27,16 @@ def create_app(
     senders: Mapping[Channel, Sender] | None = None,
     background: bool = True,
 ) -> FastAPI:
-    """Returns the app; `background` runs the dispatcher and the ticker (tests may drive them)."""
+    """Returns the app; `background` runs the dispatcher, the ticker and channel tasks."""
     settings = settings or Settings()
-    default_senders, translators = channels(settings)
-    core = build_core(settings, {**default_senders, **(senders or {})}, translators)
+    core = build_core(settings, {}, {})
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         tasks: list[asyncio.Task[None]] = []
         if background:
             tasks.append(asyncio.create_task(core.dispatcher.run()))
+            tasks.extend(asyncio.create_task(start()) for start in core.background)
             core.ticker.start()
             await core.inbox.process_pending(grace_seconds=0)
         try:
@@ -48,13 +46,15 @@ def create_app(
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            for stop in core.on_stop:
+                await stop()
             core.engine.dispose()
 
     app = FastAPI(title="Suara", version="0.1.0", lifespan=lifespan)
     app.state.core = core
     app.include_router(health.router)
-    if settings.demo:
-        app.include_router(web.router)
+    register_channels(core, app)
+    core.dispatcher.senders.update(senders or {})
     return app
 
 

@@ -33,17 +33,26 @@ def _cell(value: Any) -> str:
 def cases_page(cases: list[models.Case]) -> str:
     """Returns the list of cases as an HTML table."""
     head = (
-        "<tr><th>Reference</th><th>Status</th><th>Urgency</th><th>Categories</th><th>Country</th>"
-        "<th>Home regency</th><th>Lead</th><th>Liaison</th><th>Language</th><th>Submitted (UTC)</th></tr>"
+        "<tr><th>Reference</th><th>Status</th><th>Urgency</th><th>Categories</th>"
+        "<th>Country</th><th>Home regency</th><th>Lead</th><th>Liaison</th><th>Language</th>"
+        "<th>Submitted (UTC)</th></tr>"
     )
     rows = "".join(
         f"<tr><td><a href='/demo/cases/{escape(c.reference)}'>{escape(c.reference)}</a></td>"
         + _cell(c.status)
         + f"<td class='{escape(c.urgency)}'>{escape(c.urgency)}</td>"
-        + "".join(_cell(v) for v in (
-            c.categories, c.destination_country, c.home_regency, c.lead_office,
-            c.liaison_office, c.locale, c.submitted_at,
-        ))
+        + "".join(
+            _cell(v)
+            for v in (
+                c.categories,
+                c.destination_country,
+                c.home_regency,
+                c.lead_office,
+                c.liaison_office,
+                c.locale,
+                c.submitted_at,
+            )
+        )
         + "</tr>"
         for c in cases
     )
@@ -63,9 +72,22 @@ def case_page(
     facts = "".join(
         f"<tr><th>{escape(name)}</th>{_cell(getattr(case, name))}</tr>"
         for name in (
-            "reference", "status", "urgency", "urgency_triggers", "reporter_role", "categories",
-            "destination_country", "home_regency", "lead_office", "liaison_office",
-            "copy_offices", "locale", "channel", "needs_human", "created_at", "submitted_at",
+            "reference",
+            "status",
+            "urgency",
+            "urgency_triggers",
+            "reporter_role",
+            "categories",
+            "destination_country",
+            "home_regency",
+            "lead_office",
+            "liaison_office",
+            "copy_offices",
+            "locale",
+            "channel",
+            "needs_human",
+            "created_at",
+            "submitted_at",
         )
     )
     answers = escape(json.dumps(case.answers, ensure_ascii=False, indent=2))

@@ -8,7 +8,7 @@ import uuid
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
@@ -84,7 +84,11 @@ async def translate(payload: bytes) -> InboundEvent | None:
 
 async def record_and_run(core: Core, chat_id: str, message_id: str, data: dict[str, Any]) -> bool:
     """Records a demo message in the inbox and runs its turn at once; False for a duplicate."""
-    data |= {"chat_id": chat_id, "message_id": message_id, "at": dt.datetime.now(dt.UTC).isoformat()}
+    data |= {
+        "chat_id": chat_id,
+        "message_id": message_id,
+        "at": dt.datetime.now(dt.UTC).isoformat(),
+    }
     payload = json.dumps(data, ensure_ascii=False).encode()
     inbound_id = core.inbox.record(
         channel=Channel.WEB, external_id=message_id, chat_id=chat_id, payload=payload
@@ -93,6 +97,13 @@ async def record_and_run(core: Core, chat_id: str, message_id: str, data: dict[s
         return False
     await core.inbox.process(inbound_id)
     return True
+
+
+def register(core: Core, app: FastAPI) -> None:
+    """Adds the demo's web channel (and its pages) when the demo is on."""
+    core.add_channel(Channel.WEB, WebSender(), translate)
+    if core.settings.demo:
+        app.include_router(router)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -104,7 +115,11 @@ def chat_page() -> str:
 @router.post("/api/messages", status_code=202)
 async def post_message(message: WebMessage, core: CoreDep) -> Accepted:
     """Takes a typed message or a pressed button."""
-    data = {"text": message.text, "choice_id": message.choice_id, "locale_hint": message.locale_hint}
+    data = {
+        "text": message.text,
+        "choice_id": message.choice_id,
+        "locale_hint": message.locale_hint,
+    }
     return Accepted(recorded=await record_and_run(core, message.chat_id, message.message_id, data))
 
 

@@ -167,7 +167,7 @@ class OutboxMessage(_Row, table=True):
         Index(None, "channel", "chat_id", "status"),
     )
 
-    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id", index=True)
     channel: str
     chat_id: str
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDict)

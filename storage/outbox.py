@@ -25,7 +25,7 @@ _FINAL_FAILURES = ("failed", "dead")
 def enqueue_outbox(
     *,
     session: Session,
-    conversation_id: int,
+    conversation_id: int | None,
     channel: str,
     chat_id: str,
     payloads: list[dict[str, Any]],

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
+from transcripts import FOLDER, UPDATE, Player, load, save
 
 from bot.contacts import load_contacts
 from bot.i18n import Catalogs
@@ -15,7 +16,6 @@ from bot.settings import Settings
 from flows.context import Context
 from storage import db, models
 from storage.migrate import upgrade
-from transcripts import FOLDER, UPDATE, Player, load, save
 
 PATHS = sorted(FOLDER.glob("*.yaml"))
 
@@ -33,7 +33,16 @@ def context(catalogs: Catalogs) -> Context:
 
 def test_there_is_a_transcript_per_path_and_language() -> None:
     names = {p.stem for p in PATHS}
-    for path in ("self_report", "family", "emergency", "resume", "back_and_edit", "cancel", "language_switch", "numbered_answers"):
+    for path in (
+        "self_report",
+        "family",
+        "emergency",
+        "resume",
+        "back_and_edit",
+        "cancel",
+        "language_switch",
+        "numbered_answers",
+    ):
         assert {f"{path}_id", f"{path}_en"} <= names, path
 
 
@@ -51,7 +60,9 @@ def test_transcript(path: Path, tmp_path: Path, catalogs: Catalogs, context: Con
                 turn.update(got)
                 continue
             expected = {"replies": turn.get("replies", []), "events": turn.get("events", [])}
-            assert got == expected, f"turn {number} ({turn.get('send') or turn.get('press')}) differs"
+            assert got == expected, (
+                f"turn {number} ({turn.get('send') or turn.get('press')}) differs"
+            )
         if UPDATE:
             save(path, data)
         check_case(engine, data.get("expect", {}))

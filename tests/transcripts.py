@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlmodel import col, select
 from sqlalchemy import Engine
+from sqlmodel import col, select
 
 from bot.envelopes import Channel, InboundEvent, StoredMedia
 from bot.i18n import Catalogs
 from bot.runner import Runner
 from flows.context import Context
-from flows.vocabulary import Command, InputKind, MediaKind, TimerKind, Timeout
+from flows.vocabulary import Command, InputKind, MediaKind, Timeout, TimerKind
 from storage import db, models
 
 FOLDER = Path(__file__).parent / "transcripts"
@@ -52,21 +52,37 @@ class Player:
     def event(self, turn: dict[str, Any], hint: str | None) -> InboundEvent | Timeout:
         """Returns the input a transcript turn describes."""
         self.counter += 1
-        base = {"channel": Channel.WEB, "chat_id": self.chat_id, "user_id": self.chat_id,
-                "at": self.now, "message_ref": f"m{self.counter}", "locale_hint": hint}
+        base = {
+            "channel": Channel.WEB,
+            "chat_id": self.chat_id,
+            "user_id": self.chat_id,
+            "at": self.now,
+            "message_ref": f"m{self.counter}",
+            "locale_hint": hint,
+        }
         if "timer" in turn:
             return Timeout(kind=TimerKind(turn["timer"]), at=self.now)
         if "press" in turn:
             return InboundEvent(kind=InputKind.CHOICE, choice_id=turn["press"], **base)
         if "command" in turn:
             name, _, argument = str(turn["command"]).partition(" ")
-            return InboundEvent(kind=InputKind.COMMAND, command=Command(name), argument=argument or None, **base)
+            return InboundEvent(
+                kind=InputKind.COMMAND, command=Command(name), argument=argument or None, **base
+            )
         if "file" in turn:
-            media = StoredMedia(kind=MediaKind(turn["file"]), mime_type="image/jpeg", size_bytes=1234,
-                                sha256="0" * 64, path="2026/11/x.jpg", too_large=bool(turn.get("too_large")))
+            media = StoredMedia(
+                kind=MediaKind(turn["file"]),
+                mime_type="image/jpeg",
+                size_bytes=1234,
+                sha256="0" * 64,
+                path="2026/11/x.jpg",
+                too_large=bool(turn.get("too_large")),
+            )
             return InboundEvent(kind=InputKind.MEDIA, media=media, **base)
         if "edit" in turn:
-            return InboundEvent(kind=InputKind.EDIT, text=turn["text"], edited_ref=turn["edit"], **base)
+            return InboundEvent(
+                kind=InputKind.EDIT, text=turn["text"], edited_ref=turn["edit"], **base
+            )
         if "location" in turn:
             return InboundEvent(kind=InputKind.LOCATION, location=tuple(turn["location"]), **base)
         return InboundEvent(kind=InputKind.TEXT, text=str(turn["send"]), **base)
@@ -89,7 +105,9 @@ class Player:
     def conversation_id(self) -> int:
         """Returns the id of the transcript's conversation."""
         with db.session(self.engine) as session:
-            query = select(models.Conversation).where(col(models.Conversation.chat_id) == self.chat_id)
+            query = select(models.Conversation).where(
+                col(models.Conversation.chat_id) == self.chat_id
+            )
             return session.exec(query).one().id or 0
 
     def replies(self, ids: tuple[int, ...]) -> list[Any]:
@@ -99,7 +117,9 @@ class Player:
             for outbox_id in ids:
                 payload = session.get(models.OutboxMessage, outbox_id).payload  # type: ignore[union-attr]
                 buttons = [f"{b['id']} = {b['label']}" for b in payload["buttons"]]
-                found.append({"text": payload["text"], "buttons": buttons} if buttons else payload["text"])
+                found.append(
+                    {"text": payload["text"], "buttons": buttons} if buttons else payload["text"]
+                )
         return found
 
 
@@ -110,7 +130,9 @@ def load(path: Path) -> dict[str, Any]:
 
 def save(path: Path, data: dict[str, Any]) -> None:
     """Writes one transcript file, readable and stable."""
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
+    )
 
 
 def make_runner(engine: Engine, catalogs: Catalogs, context: Context) -> Runner:

@@ -140,7 +140,7 @@ def upgrade() -> None:
         "outbox_message",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("conversation_id", sa.Integer(), nullable=False),
+        sa.Column("conversation_id", sa.Integer(), nullable=True),
         sa.Column("channel", sa.String(), nullable=False),
         sa.Column("chat_id", sa.String(), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
