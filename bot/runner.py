@@ -186,6 +186,7 @@ class Runner:
             edited_step=edited_step if event.kind is InputKind.EDIT else None,
             locale_hint=event.locale_hint,
             media_group=event.media_group,
+            case_held=_case_held(session, envelope.get("case_id")),
         )
 
     def _save(
@@ -256,3 +257,13 @@ def _still_pending(session: Session, inbound_id: int) -> bool:
     """Returns whether an inbox row still waits (read under the conversation's lock)."""
     row = session.get(models.InboundUpdate, inbound_id, populate_existing=True)
     return row is not None and row.status == "pending"
+
+
+HELD_STATUSES = frozenset({"acknowledged", "claimed"})
+"""Case statuses in which a person, not the questionnaire, answers the reporter."""
+
+
+def _case_held(session: Session, case_id: int | None) -> bool:
+    """Returns whether a person holds the conversation's case."""
+    case = session.get(models.Case, case_id) if case_id else None
+    return case is not None and case.status in HELD_STATUSES

@@ -234,6 +234,14 @@ def take_resume(draft: Draft, inp: UserInput) -> None:
         ask_resume(draft)
 
 
+def held(draft: Draft, inp: UserInput) -> None:
+    """Passes a message to the caseworker who holds the case, without any questionnaire."""
+    media = inp.media.attachment_id if inp.media else None
+    draft.update(pending=None)
+    draft.emit(EventName.FOLLOW_UP_RECEIVED, kind=inp.kind.value, attachment_id=media)
+    draft.say(Text(msg.HELD, {"reference": Fact.CASE_REFERENCE}))
+
+
 def after_submit(draft: Draft, inp: UserInput) -> None:
     """Adds a message sent after submitting to the case, and says so."""
     media = inp.media.attachment_id if inp.media else None

@@ -13,6 +13,7 @@ from flows.control import (
     ask_resume,
     begin,
     command_of,
+    held,
     new_conversation,
     reprompt,
     run_command,
@@ -79,6 +80,9 @@ def on_input(draft: Draft, inp: UserInput) -> None:
         return
     found = command_of(draft, inp)
     status = draft.state.status
+    if inp.case_held and not (found and found[0] in (Command.LANGUAGE, Command.HELP)):
+        held(draft, inp)
+        return
     if status is Status.SUBMITTED:
         if found and found[0] in (Command.RESTART, Command.LANGUAGE, Command.HELP):
             run_command(draft, *found)

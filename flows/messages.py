@@ -50,6 +50,10 @@ RESUME = N_("Welcome back. Do you want to continue where you stopped, or start a
 RESUME_CONTINUE = N_("Continue")
 RESUME_RESTART = N_("Start again")
 REMINDER = N_("Hello again. You can continue whenever it suits you: just reply here.")
+HELD = N_(
+    "Thank you. A Migrant CARE caseworker is handling your case {reference} "
+    "and will answer you here."
+)
 FOLLOW_UP = N_(
     "Thank you. We added your message to case {reference}. A caseworker will answer here."
 )

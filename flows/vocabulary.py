@@ -145,6 +145,8 @@ class UserInput:
     edited_step: str | None = None
     locale_hint: str | None = None
     media_group: str | None = None
+    case_held: bool = False
+    """A person holds the reporter's case: messages go to them, not to the questionnaire."""
 
 
 @dataclass(frozen=True)
