@@ -119,16 +119,19 @@ def mark_inbound(
 
 def get_or_create_reporter(*, session: Session, channel: str, channel_user_id: str) -> Reporter:
     """Return the reporter for (channel, channel_user_id), creating it if missing."""
+    query = select(Reporter).where(
+        col(Reporter.channel) == channel,
+        col(Reporter.channel_user_id) == channel_user_id,
+    )
+    found = session.exec(query).first()
+    if found is not None:
+        return found
     stmt = (
         dialect_insert(session, Reporter)
         .values(channel=channel, channel_user_id=channel_user_id)
         .on_conflict_do_nothing(index_elements=["channel", "channel_user_id"])
     )
     session.exec(stmt)
-    query = select(Reporter).where(
-        col(Reporter.channel) == channel,
-        col(Reporter.channel_user_id) == channel_user_id,
-    )
     return session.exec(query).one()
 
 
@@ -136,13 +139,6 @@ def lock_conversation(
     *, session: Session, channel: str, chat_id: str, reporter_id: int
 ) -> tuple[Conversation, bool]:
     """Get or create a chat's conversation and hold its row lock until the transaction ends."""
-    stmt = (
-        dialect_insert(session, Conversation)
-        .values(reporter_id=reporter_id, channel=channel, chat_id=chat_id)
-        .on_conflict_do_nothing(index_elements=["channel", "chat_id"])
-        .returning(col(Conversation.id))
-    )
-    created = session.exec(stmt).scalar_one_or_none() is not None
     # SQLite: BEGIN IMMEDIATE already serialises writers and FOR UPDATE renders as nothing.
     query = (
         select(Conversation)
@@ -150,6 +146,16 @@ def lock_conversation(
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+    found = session.exec(query).first()
+    if found is not None:
+        return found, False
+    stmt = (
+        dialect_insert(session, Conversation)
+        .values(reporter_id=reporter_id, channel=channel, chat_id=chat_id)
+        .on_conflict_do_nothing(index_elements=["channel", "chat_id"])
+        .returning(col(Conversation.id))
+    )
+    created = session.exec(stmt).scalar_one_or_none() is not None
     return session.exec(query).one(), created
 
 
