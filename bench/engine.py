@@ -32,15 +32,30 @@ from storage import db  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 
 REPORT: list[tuple[str, str]] = [
-    ("text", "Hello"), ("press", "danger.no"), ("press", "safe_now.safe"),
-    ("press", "role.worker"), ("press", "consent.agree"), ("press", "self_country.MY"),
-    ("text", "Johor Bahru"), ("press", "self_help.wages"), ("press", "cmd:done"),
-    ("text", "1, 2"), ("press", "self_freedom.both"), ("text", "3"), ("text", "RM 4.500"),
+    ("text", "Hello"),
+    ("press", "danger.no"),
+    ("press", "safe_now.safe"),
+    ("press", "role.worker"),
+    ("press", "consent.agree"),
+    ("press", "self_country.MY"),
+    ("text", "Johor Bahru"),
+    ("press", "self_help.wages"),
+    ("press", "cmd:done"),
+    ("text", "1, 2"),
+    ("press", "self_freedom.both"),
+    ("text", "3"),
+    ("text", "RM 4.500"),
     ("text", "My employer keeps my passport and has not paid me since August."),
-    ("text", "Sari"), ("press", "self_contact.this_chat"), ("press", "self_times.evening"),
-    ("press", "self_regency.Indramayu"), ("press", "self_job.domestic"),
-    ("press", "self_route.p3mi"), ("press", "cmd:skip"), ("text", "August 2026"),
-    ("press", "cmd:done"), ("press", "review.confirm"),
+    ("text", "Sari"),
+    ("press", "self_contact.this_chat"),
+    ("press", "self_times.evening"),
+    ("press", "self_regency.Indramayu"),
+    ("press", "self_job.domestic"),
+    ("press", "self_route.p3mi"),
+    ("press", "cmd:skip"),
+    ("text", "August 2026"),
+    ("press", "cmd:done"),
+    ("press", "review.confirm"),
 ]
 START = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 
@@ -59,7 +74,9 @@ def pure_turns_per_second(context: Context, reports: int) -> float:
     for _ in range(reports):
         state = None
         for n, (kind, value) in enumerate(REPORT):
-            state = advance(state, user_input(kind, value, START + dt.timedelta(seconds=n)), context).state
+            state = advance(
+                state, user_input(kind, value, START + dt.timedelta(seconds=n)), context
+            ).state
             turns += 1
     return turns / (time.perf_counter() - began)
 
@@ -67,10 +84,23 @@ def pure_turns_per_second(context: Context, reports: int) -> float:
 def event(chat: str, kind: str, value: str, at: dt.datetime) -> InboundEvent:
     """Returns one inbound event of the scripted report."""
     if kind == "press":
-        return InboundEvent(channel=Channel.WEB, chat_id=chat, user_id=chat,
-                            kind=InputKind.CHOICE, at=at, choice_id=value)
-    return InboundEvent(channel=Channel.WEB, chat_id=chat, user_id=chat, kind=InputKind.TEXT,
-                        at=at, text=value, locale_hint="en")
+        return InboundEvent(
+            channel=Channel.WEB,
+            chat_id=chat,
+            user_id=chat,
+            kind=InputKind.CHOICE,
+            at=at,
+            choice_id=value,
+        )
+    return InboundEvent(
+        channel=Channel.WEB,
+        chat_id=chat,
+        user_id=chat,
+        kind=InputKind.TEXT,
+        at=at,
+        text=value,
+        locale_hint="en",
+    )
 
 
 def full_turns_per_second(runner: Runner, reports: int, threads: int, tag: str) -> float:

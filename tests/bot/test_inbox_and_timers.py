@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import json
 
+from helpers import OPENING, press, text
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
@@ -15,7 +16,6 @@ from bot.inbox import Inbox
 from bot.runner import Runner
 from bot.timers import Ticker, fire_due_timers
 from handlers.web import translate
-from helpers import OPENING, press, text
 from storage import db, models
 
 
@@ -27,7 +27,9 @@ def web_payload(chat: str, message_id: str, at: dt.datetime, **fields: object) -
 def replies(engine: Engine, chat: str) -> list[str]:
     with db.session(engine) as session:
         query = select(models.OutboxMessage).where(col(models.OutboxMessage.chat_id) == chat)
-        return [r.payload["text"] for r in session.exec(query.order_by(col(models.OutboxMessage.id)))]
+        return [
+            r.payload["text"] for r in session.exec(query.order_by(col(models.OutboxMessage.id)))
+        ]
 
 
 async def test_an_update_recorded_before_a_crash_is_processed_after_restart(
@@ -36,7 +38,9 @@ async def test_an_update_recorded_before_a_crash_is_processed_after_restart(
     now = dt.datetime.now(dt.UTC)
     before_crash = Inbox(engine, runner, {Channel.WEB: translate})
     inbound_id = before_crash.record(
-        channel=Channel.WEB, external_id="m-1", chat_id="c1",
+        channel=Channel.WEB,
+        external_id="m-1",
+        chat_id="c1",
         payload=web_payload("c1", "m-1", now, text="hello", locale_hint="en"),
     )
     assert inbound_id is not None
@@ -53,7 +57,9 @@ async def test_the_same_inbox_row_processed_twice_at_once_runs_one_turn(
     now = dt.datetime.now(dt.UTC)
     inbox = Inbox(engine, runner, {Channel.WEB: translate})
     inbound_id = inbox.record(
-        channel=Channel.WEB, external_id="m-2", chat_id="c2",
+        channel=Channel.WEB,
+        external_id="m-2",
+        chat_id="c2",
         payload=web_payload("c2", "m-2", now, text="hello", locale_hint="en"),
     )
     assert inbound_id is not None
@@ -69,7 +75,9 @@ def test_a_duplicate_record_is_refused(runner: Runner, engine: Engine) -> None:
     inbox = Inbox(engine, runner, {Channel.WEB: translate})
     payload = web_payload("c3", "m-3", dt.datetime.now(dt.UTC))
     assert inbox.record(channel=Channel.WEB, external_id="m-3", chat_id="c3", payload=payload)
-    assert inbox.record(channel=Channel.WEB, external_id="m-3", chat_id="c3", payload=payload) is None
+    assert (
+        inbox.record(channel=Channel.WEB, external_id="m-3", chat_id="c3", payload=payload) is None
+    )
 
 
 def start_report(runner: Runner, chat: str, at: dt.datetime) -> None:
@@ -107,7 +115,9 @@ def test_no_reminder_when_the_reporter_said_the_phone_is_not_safe(
     assert fire_due_timers(engine, runner, start + dt.timedelta(days=2)) == 0
 
 
-async def test_the_ticker_fires_due_timers_from_the_database(runner: Runner, engine: Engine) -> None:
+async def test_the_ticker_fires_due_timers_from_the_database(
+    runner: Runner, engine: Engine
+) -> None:
     start_report(runner, "t3", dt.datetime.now(dt.UTC) - dt.timedelta(days=2))
     inbox = Inbox(engine, runner, {Channel.WEB: translate})
     ticker = Ticker(engine, runner, inbox, Dispatcher(engine, {}), seconds=0.05)

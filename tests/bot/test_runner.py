@@ -1,4 +1,4 @@
-"""The turn runner on SQLite and PostgreSQL: one transaction per turn, nothing lost, stored exactly."""
+"""The turn runner on SQLite and PostgreSQL: one transaction a turn, nothing lost or changed."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import datetime as dt
 import threading
 
 import pytest
+from helpers import OPENING, START, press, text
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.runner import Runner
 from flows.state import from_json
-from helpers import OPENING, START, press, text
 from storage import db, models
 
 HOSTILE = [
@@ -19,7 +19,7 @@ HOSTILE = [
     "x" * 20_000,
     "Saya 😀👩🏽‍🍳 مرحبا שלום \u202eevil\u202c 你好",
     "\x01\x02\x07 bell \x1b[31m red \x7f \x00 nul",
-    "'); DROP TABLE \"case\"; -- SELECT * FROM reporter",
+    '\'); DROP TABLE "case"; -- SELECT * FROM reporter',
     "<script>alert('x')</script><img src=x onerror=alert(1)> &amp; {reference} %s {0}",
 ]
 
@@ -101,7 +101,10 @@ def test_two_turns_of_one_conversation_at_the_same_moment_lose_nothing(
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=press_at_once, args=(b,)) for b in ("self_help.wages", "self_help.legal")]
+    threads = [
+        threading.Thread(target=press_at_once, args=(b,))
+        for b in ("self_help.wages", "self_help.legal")
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -29,9 +29,15 @@ def test_the_intake_is_valid_and_every_step_is_reachable() -> None:
 @pytest.mark.parametrize(
     ("steps", "problem"),
     [
-        ((Ask(id="a", prompt="A?", next="end"), Ask(id="a", prompt="B?", next="end")), "used twice"),
+        (
+            (Ask(id="a", prompt="A?", next="end"), Ask(id="a", prompt="B?", next="end")),
+            "used twice",
+        ),
         ((Ask(id="a", prompt="A?", next="nowhere"),), "unknown step 'nowhere'"),
-        ((Ask(id="a", prompt="A?", next="end"), Ask(id="b", prompt="B?", next="end")), "'b' cannot be reached"),
+        (
+            (Ask(id="a", prompt="A?", next="end"), Ask(id="b", prompt="B?", next="end")),
+            "'b' cannot be reached",
+        ),
         ((Ask(id="a", prompt="A?", next="a"),), "no end can be reached from 'a'"),
         ((Ask(id="a", prompt="A?", next="end", parser="horoscope"),), "unknown parser"),
         ((Choose(id="a", prompt="A?", options=(Option("x", "X"),)),), "leads nowhere"),
@@ -40,7 +46,14 @@ def test_the_intake_is_valid_and_every_step_is_reachable() -> None:
             "which is not a choice",
         ),
         (
-            (Choose(id="a", prompt="A?", options=(Option("x", "X"),), next=ByAnswer("a", {"x": "zz"}, "end")),),
+            (
+                Choose(
+                    id="a",
+                    prompt="A?",
+                    options=(Option("x", "X"),),
+                    next=ByAnswer("a", {"x": "zz"}, "end"),
+                ),
+            ),
             "unknown step 'zz'",
         ),
     ],
@@ -64,7 +77,9 @@ def test_invalid_flows_are_refused_with_the_reason(steps: tuple[object, ...], pr
         (("arrested", "self_harm"), (), Urgency.P0),
     ],
 )
-def test_triage_levels(triggers: tuple[str, ...], categories: tuple[str, ...], expected: Urgency) -> None:
+def test_triage_levels(
+    triggers: tuple[str, ...], categories: tuple[str, ...], expected: Urgency
+) -> None:
     assert level(triggers, categories) is expected
 
 
@@ -109,7 +124,11 @@ def test_routing_malaysia_leads_in_kuala_lumpur_and_copies_jakarta_when_urgent()
 
 def test_routing_in_indonesia_the_liaison_leads_and_jakarta_supports() -> None:
     way = route(country="ID_PRE", regency="Kebumen", categories=("REKRUT",), urgency=Urgency.P2)
-    assert (way.lead, way.liaison, way.copies) == (Office.KEBUMEN, Office.KEBUMEN, (Office.JAKARTA,))
+    assert (way.lead, way.liaison, way.copies) == (
+        Office.KEBUMEN,
+        Office.KEBUMEN,
+        (Office.JAKARTA,),
+    )
 
 
 def test_routing_copies_jakarta_on_trafficking_and_fishers() -> None:
