@@ -1,0 +1,296 @@
+"""Telegram webhook load: many reporters filing whole reports at once over loopback.
+
+Usage: python bench/telegram_webhook.py [--postgres URL] [--runs 3] [--reporters 64]
+       [--connections 32] [--driver ptb|aiogram]
+
+Suara runs in its own process (uvicorn, one worker, the real app: secret check, durable inbox,
+background turns, outbox, the Telegram sender with the chosen driver). Its Bot API calls go over
+HTTP to the fake Bot API from the tests, served in a child process. A bare FastAPI endpoint (read
+the body, answer 200) runs in its own process as the ceiling, measured in the same run with the
+same client (aiohttp; the load lives in bench/telegram_load.py) and the same update bodies.
+
+Two phases per database and run:
+- burst: every reporter posts its whole report back to back (the next update once the previous one
+  is acknowledged), `connections` requests in flight: acknowledged updates/s, p50/p99
+  acknowledgement latency, then p99 time from an update's POST to its first reply reaching the fake.
+- conversation: as many reporters as connections, each waiting for its replies before the next
+  update (zero think time): updates/s through the whole path, p50/p99 reply latency.
+Prints a Markdown table of medians over the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import multiprocessing
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "telegram"), str(ROOT / "bench")]
+
+from fakebot import TOKEN, Call, FakeBotAPI  # noqa: E402
+from fastapi import FastAPI, Request, Response  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from telegram_load import (  # noqa: E402
+    PHOTO,
+    REPORT,
+    SECRET,
+    Reporter,
+    Result,
+    burst,
+    conversation,
+    reply_counts,
+)
+
+from storage.db import normalise_url  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+
+
+def bare_app() -> FastAPI:
+    """The ceiling: the same route, reading the body and answering 200, nothing else."""
+    app = FastAPI()
+
+    @app.post("/webhooks/telegram")
+    async def receive(request: Request) -> Response:
+        await request.body()
+        return Response(status_code=200)
+
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server(target: str, env: dict[str, str]) -> Iterator[str]:
+    """Runs `uvicorn <target> --factory` in its own process; yields its base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", target, "--factory", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                httpx.get(f"{base}/docs", timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"{target} did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def serve_fake(port: int, replies: Any) -> None:
+    """Runs the fake Bot API in its own process; reports each sendMessage (chat, time)."""
+    fake = FakeBotAPI()
+    fake.add_file(PHOTO, b"\xff\xd8\xff\xe0" + b"bench photo " * 2000)
+
+    def on_call(call: Call) -> None:
+        if call.method == "sendMessage":
+            replies.put((str(call.params.get("chat_id")), call.at))
+
+    fake.on_call = on_call
+    uvicorn.run(fake.app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+class FakeProcess:
+    """The fake Bot API in a child process (so it does not slow the load generator down)."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.replies: Any = context.Queue()
+        self.process = context.Process(target=serve_fake, args=(self.port, self.replies))
+        self.listeners: dict[str, Reporter] = {}
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._reader: threading.Thread | None = None
+
+    def __enter__(self) -> FakeProcess:
+        self.process.start()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.post(f"{self.base_url}/bot{TOKEN}/getMe", timeout=1)
+                return self
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the fake Bot API did not start") from None
+                time.sleep(0.2)
+
+    def __exit__(self, *_: object) -> None:
+        self.process.terminate()
+        self.process.join(timeout=10)
+
+    def listen(self, reporters: list[Reporter]) -> None:
+        """Routes reply times to these reporters (in this process's event loop)."""
+        self.loop = asyncio.get_running_loop()
+        self.listeners = {str(r.user_id): r for r in reporters}
+        if self._reader is None:
+            self._reader = threading.Thread(target=self._read, daemon=True)
+            self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            chat, at = self.replies.get()
+            found = self.listeners.get(chat)
+            if found is not None and self.loop is not None:
+                with contextlib.suppress(RuntimeError):  # the run's loop has closed
+                    self.loop.call_soon_threadsafe(found.reply, at)
+
+
+def suara_env(database_url: str, files: Path, fake: FakeProcess, driver: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "FILE_STORE": str(files),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "TELEGRAM_WEBHOOK_URL": "https://bench.invalid/webhooks/telegram",
+        "TELEGRAM_DRIVER": driver,
+        # the fake enforces no flood limits; Telegram's ~30 msg/s would dominate otherwise
+        "TELEGRAM_CHAT_RATE": "1000",
+        "TELEGRAM_CHAT_BURST": "1000",
+        "TELEGRAM_OVERALL_RATE": "100000",
+    }
+
+
+@contextlib.contextmanager
+def postgres_schema(base: str) -> Iterator[str]:
+    """Yields the URL of a fresh schema, dropped afterwards."""
+    schema = f"bench_tg_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(normalise_url(base))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+async def measure_suara(
+    database_url: str, args: argparse.Namespace, fake: FakeProcess, base_id: int
+) -> tuple[Result, Result]:
+    upgrade(database_url)
+    with tempfile.TemporaryDirectory() as files:
+        env = suara_env(database_url, Path(files), fake, args.driver)
+        with server("handlers.app:create_app", env) as base:
+            url = f"{base}/webhooks/telegram"
+            counts = await reply_counts(url, fake, base_id)
+            assert all(c >= 1 for c in counts), counts
+            reporters = [Reporter(base_id + 1 + i) for i in range(args.reporters)]
+            loaded = await burst(url, fake, reporters, counts, args.connections)
+            talkers = [Reporter(base_id + 10_000 + i) for i in range(args.connections)]
+            talked = await conversation(url, fake, talkers, counts)
+    return loaded, talked
+
+
+async def one_run(args: argparse.Namespace, run: int) -> dict[str, Any]:
+    """One sitting: ceiling, SQLite, PostgreSQL."""
+    found: dict[str, Any] = {}
+    with server("bench.telegram_webhook:bare_app", {}) as base:
+        reporters = [Reporter(1_000_000 + i) for i in range(args.reporters)]
+        found["bare"] = await burst(
+            f"{base}/webhooks/telegram", None, reporters, [], args.connections
+        )
+    with FakeProcess() as fake:
+        with tempfile.TemporaryDirectory() as folder:
+            sqlite = f"sqlite:///{Path(folder) / 'bench.db'}"
+            found["sqlite"] = await measure_suara(sqlite, args, fake, 2_000_000 + run * 100_000)
+        if args.postgres:
+            with postgres_schema(args.postgres) as url:
+                found["postgresql"] = await measure_suara(
+                    url, args, fake, 3_000_000 + run * 100_000
+                )
+    return found
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def report(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
+    """Returns the Markdown table of medians (and each run's figure in brackets)."""
+    ceiling = median([r["bare"].updates_per_s for r in runs])
+    lines = [
+        f"Machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}; "
+        f"driver {args.driver}; {args.reporters} reporters x {len(REPORT)} updates; "
+        f"{args.connections} connections; {len(runs)} runs (medians).",
+        "",
+        "| target | phase | updates/s | vs ceiling | ack p50 ms | ack p99 ms | reply p50 ms "
+        "| reply p99 ms | handled/s |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in ("bare", "sqlite", "postgresql"):
+        if name not in runs[0]:
+            continue
+        phases = [("burst", 0), ("conversation", 1)] if name != "bare" else [("burst", None)]
+        for phase, index in phases:
+            picked = [r[name] if index is None else r[name][index] for r in runs]
+            rate = median([p.updates_per_s for p in picked])
+            share = f"{rate / ceiling:.0%}" if phase == "burst" and ceiling else ""
+            per_run = ", ".join(f"{p.updates_per_s:,.0f}" for p in picked)
+            lines.append(
+                f"| {name} | {phase} | {rate:,.0f} ({per_run}) | {share} | "
+                f"{median([p.ack_p50_ms for p in picked]):.1f} | "
+                f"{median([p.ack_p99_ms for p in picked]):.1f} | "
+                f"{median([p.reply_p50_ms for p in picked]):.0f} | "
+                f"{median([p.reply_p99_ms for p in picked]):.0f} | "
+                f"{median([p.handled_per_s for p in picked]):,.0f} |"
+            )
+    return "\n".join(lines)
+
+
+def cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown CPU"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", default=os.environ.get("SUARA_TEST_POSTGRES_URL"))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reporters", type=int, default=64)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--driver", choices=("ptb", "aiogram"), default="ptb")
+    args = parser.parse_args()
+    runs = []
+    for run in range(args.runs):
+        runs.append(asyncio.run(one_run(args, run)))
+        print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
+    print(report(runs, args))
+
+
+if __name__ == "__main__":
+    main()

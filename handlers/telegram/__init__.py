@@ -1,0 +1,53 @@
+"""The Telegram channel: webhook or long polling in, paced Bot API calls out, via PTB or aiogram."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+
+from bot.core import Core
+from bot.envelopes import Channel
+from handlers.telegram.drivers import make_driver
+from handlers.telegram.pacing import Pacer
+from handlers.telegram.polling import Poller
+from handlers.telegram.processing import Processor
+from handlers.telegram.routes import build_router
+from handlers.telegram.sender import TelegramSender
+from handlers.telegram.translate import TelegramTranslator
+
+log = logging.getLogger(__name__)
+
+STOP_GRACE_SECONDS = 5.0
+"""How long a stopping app waits for updates in flight (the rest stay pending, never lost)."""
+
+
+def register(core: Core, app: FastAPI) -> None:
+    """Adds the Telegram channel when TELEGRAM_BOT_TOKEN is set; does nothing otherwise."""
+    settings = core.settings
+    if settings.telegram_bot_token is None:
+        return
+    driver = make_driver(settings)
+    pacer = Pacer(
+        per_chat=settings.telegram_chat_rate,
+        chat_burst=settings.telegram_chat_burst,
+        overall=settings.telegram_overall_rate,
+    )
+    processor = Processor(core.inbox)
+    core.add_channel(
+        Channel.TELEGRAM, TelegramSender(driver, pacer), TelegramTranslator(core, driver)
+    )
+    app.include_router(build_router(processor, settings.telegram_webhook_secret))
+    app.state.telegram = processor
+    if settings.telegram_webhook_url is None:
+        poller = Poller(driver, processor, settings.telegram_poll_timeout)
+        core.background.append(poller.run)
+    elif settings.telegram_webhook_secret is None:
+        log.warning("TELEGRAM_WEBHOOK_SECRET is not set: the webhook refuses every update")
+
+    async def stop() -> None:
+        await processor.join(STOP_GRACE_SECONDS)
+        processor.recorder.close()
+        await driver.close()
+
+    core.on_stop.append(stop)

@@ -1,0 +1,211 @@
+"""Turns one recorded Telegram update into one inbound event; files are fetched before the turn."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from bot.core import Core
+from bot.envelopes import Channel, InboundEvent, StoredMedia
+from bot.invitations import invite_once
+from bot.reporters import mark_reachable, mark_unreachable
+from flows import messages as msg
+from flows.commands import COMMAND_PREFIX
+from flows.vocabulary import Command, ContactRef, InputKind, Locale
+from handlers.telegram.drivers import Driver
+from handlers.telegram.updates import (
+    BadUpdate,
+    ChatType,
+    FileRef,
+    Keyboard,
+    TgCallback,
+    TgError,
+    TgMemberChange,
+    TgMessage,
+)
+
+log = logging.getLogger(__name__)
+
+COMMANDS: Mapping[str, tuple[Command, str | None]] = {
+    **{c.value: (c, None) for c in Command},
+    "bantuan": (Command.HELP, None),
+    "batal": (Command.CANCEL, None),
+    "bahasa": (Command.LANGUAGE, None),
+    "english": (Command.LANGUAGE, "en"),
+    "inggris": (Command.LANGUAGE, "en"),
+    "indonesia": (Command.LANGUAGE, "id"),
+    "indonesian": (Command.LANGUAGE, "id"),
+}
+"""Slash commands (as in BotFather's list, plus Indonesian ones) and the engine's command."""
+
+LANGUAGES = {"en": "en", "english": "en", "inggris": "en", "id": "id", "in": "id"}
+LANGUAGES |= {"indonesia": "id", "indonesian": "id", "bahasa": "id"}
+DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+"""A /start payload as t.me links carry it; anything else is dropped, never taken as an answer."""
+DOWNLOAD_TRIES = 3
+
+
+class TelegramTranslator:
+    """The Telegram channel's translator for the inbox (see bot.inbox.Translator)."""
+
+    def __init__(self, core: Core, driver: Driver) -> None:
+        self.core, self.driver = core, driver
+
+    async def __call__(self, payload: bytes) -> InboundEvent | None:
+        """Returns the event an update stands for, or None when the engine has nothing to do."""
+        try:
+            update = self.driver.parse(payload)
+        except BadUpdate as error:
+            log.warning("unreadable telegram update", extra={"error": str(error)})
+            return None
+        if update.member is not None:
+            await asyncio.to_thread(self.membership, update.member)
+            return None
+        if update.callback is not None:
+            return await self.pressed(update.callback)
+        message = update.message
+        if message is None or message.service:
+            return None
+        if message.chat_type is not ChatType.PRIVATE:
+            await asyncio.to_thread(self.invite, message)
+            return None
+        if update.edited:
+            return self.event(message, InputKind.EDIT, text=message.text, message_ref=None)
+        return await self.said(message)
+
+    def event(self, message: TgMessage, kind: InputKind, **fields: Any) -> InboundEvent:
+        """Returns an event of a private chat's message."""
+        values: dict[str, Any] = {
+            "channel": Channel.TELEGRAM,
+            "chat_id": str(message.chat_id),
+            "user_id": str(message.user_id or message.chat_id),
+            "kind": kind,
+            "at": message.at,
+            "locale_hint": message.language_code,
+            "message_ref": str(message.message_id),
+            "edited_ref": str(message.message_id) if kind is InputKind.EDIT else None,
+            "media_group": message.media_group_id,
+        }
+        return InboundEvent(**(values | fields))
+
+    async def said(self, message: TgMessage) -> InboundEvent:
+        """Returns the event of a new message: command, file, place, contact, text or other."""
+        if message.command is not None:
+            found = command(message.command, message.argument)
+            if found is None:
+                return self.event(message, InputKind.UNSUPPORTED)
+            return self.event(message, InputKind.COMMAND, command=found[0], argument=found[1])
+        if message.file is not None:
+            media = await self.fetch(message.file)
+            return self.event(message, InputKind.MEDIA, media=media, text=message.text)
+        if message.location is not None:
+            return self.event(message, InputKind.LOCATION, location=message.location)
+        if message.contact is not None:
+            own = message.contact.user_id is not None and message.contact.user_id == message.user_id
+            contact = ContactRef(phone=message.contact.phone, is_own=own)
+            return self.event(message, InputKind.CONTACT, contact=contact)
+        if message.text:
+            return self.event(message, InputKind.TEXT, text=message.text)
+        return self.event(message, InputKind.UNSUPPORTED)
+
+    async def fetch(self, file: FileRef) -> StoredMedia:
+        """Copies a file into Suara's file store (or records it as too large)."""
+        store = self.core.files
+        common: dict[str, Any] = {
+            "kind": file.kind,
+            "mime_type": file.mime_type,
+            "external_ref": file.file_unique_id,
+        }
+        if file.size is not None and file.size > store.max_bytes:
+            return store.too_large(file.size, **common)
+        data = await self.download(file.file_id, store.max_bytes)
+        if data is None:
+            return store.too_large(max(file.size or 0, store.max_bytes + 1), **common)
+        return await asyncio.to_thread(store.save, data, **common)
+
+    async def download(self, file_id: str, max_bytes: int) -> bytes | None:
+        """Downloads a file, trying again after a network failure."""
+        for attempt in range(1, DOWNLOAD_TRIES + 1):
+            try:
+                return await self.driver.download(file_id, max_bytes)
+            except TgError as error:
+                if error.status in (400, 403) or attempt == DOWNLOAD_TRIES:
+                    raise
+                await asyncio.sleep(error.retry_after or 0.5 * attempt)
+        raise AssertionError("unreachable")
+
+    async def pressed(self, press: TgCallback) -> InboundEvent | None:
+        """Answers a button press, retires its keyboard and returns the choice."""
+        await self.settle(press)
+        if press.data is None or press.chat_type not in (None, ChatType.PRIVATE):
+            return None
+        return InboundEvent(
+            channel=Channel.TELEGRAM,
+            chat_id=str(press.chat_id or press.user_id),
+            user_id=str(press.user_id),
+            kind=InputKind.CHOICE,
+            at=dt.datetime.now(dt.UTC),
+            choice_id=press.data,
+            locale_hint=press.language_code,
+        )
+
+    async def settle(self, press: TgCallback) -> None:
+        """Calls answerCallbackQuery, then removes the keyboard (or just the pressed option)."""
+        calls = [self.driver.answer_callback(press.id)]
+        if press.keyboard and press.chat_id is not None and press.message_id is not None:
+            kept = remaining(press.keyboard, press.data)
+            calls.append(self.driver.edit_keyboard(press.chat_id, press.message_id, kept))
+        for outcome in await asyncio.gather(*calls, return_exceptions=True):
+            if isinstance(outcome, TgError):
+                log.warning("button press not settled", extra={"reason": outcome.reason})
+            elif isinstance(outcome, BaseException):
+                raise outcome
+
+    def membership(self, change: TgMemberChange) -> None:
+        """Marks a reporter who blocked the bot unreachable (and reachable again on unblock)."""
+        if change.chat_type is not ChatType.PRIVATE:
+            return
+        if change.status == "kicked":
+            mark_unreachable(self.core.engine, Channel.TELEGRAM, str(change.user_id))
+        elif change.status == "member":
+            mark_reachable(self.core.engine, Channel.TELEGRAM, str(change.user_id))
+
+    def invite(self, message: TgMessage) -> None:
+        """Invites a group to a private chat, at most once a day; nothing else goes to groups."""
+        queued = invite_once(
+            self.core.engine,
+            self.core.catalogs,
+            channel=Channel.TELEGRAM,
+            chat_id=str(message.chat_id),
+            msgid=msg.GROUP_INVITATION,
+            locale=Locale.EN if (message.language_code or "").startswith("en") else Locale.ID,
+        )
+        if queued is not None:
+            self.core.dispatcher.wake()
+
+
+def command(name: str, argument: str | None) -> tuple[Command, str | None] | None:
+    """Returns the engine command of a slash command, with a checked argument."""
+    found = COMMANDS.get(name)
+    if found is None:
+        return None
+    cmd, fixed = found
+    if cmd is Command.START:
+        return cmd, argument if argument and DEEP_LINK.match(argument) else None
+    if cmd is Command.LANGUAGE:
+        return cmd, fixed or LANGUAGES.get((argument or "").casefold())
+    return cmd, None
+
+
+def remaining(keys: Keyboard, pressed: str | None) -> Keyboard:
+    """Returns the keyboard left after a press: the other options of a multiple choice, or none."""
+    data = [k.data for row in keys for k in row]
+    multi = f"{COMMAND_PREFIX}{Command.DONE.value}" in data
+    if not multi or pressed is None or pressed.startswith(COMMAND_PREFIX):
+        return ()
+    rows = (tuple(k for k in row if k.data != pressed) for row in keys)
+    return tuple(row for row in rows if row)
