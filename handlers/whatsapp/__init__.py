@@ -1,0 +1,46 @@
+"""The WhatsApp Cloud API channel: webhook, client, sender; on only when configured."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from bot.core import Core
+from bot.envelopes import Channel
+from handlers.whatsapp import routes
+from handlers.whatsapp.client import GraphClient
+from handlers.whatsapp.intake import Intake
+from handlers.whatsapp.sender import Pacer, Template, WhatsAppSender
+from handlers.whatsapp.translate import Translator
+from handlers.whatsapp.window import WindowBook
+
+
+def register(core: Core, app: FastAPI) -> None:
+    """Adds the channel when the access token, app secret and phone number id are all set."""
+    settings = core.settings
+    token, secret = settings.whatsapp_access_token, settings.whatsapp_app_secret
+    phone_number_id = settings.whatsapp_phone_number_id
+    if token is None or secret is None or not phone_number_id:
+        return
+    client = GraphClient(
+        base_url=settings.whatsapp_api_base_url,
+        token=token.get_secret_value(),
+        phone_number_id=phone_number_id,
+        timeout=settings.whatsapp_timeout_seconds,
+    )
+    languages = tuple(x.strip() for x in settings.whatsapp_template_language.split(",") if x)
+    template = Template(settings.whatsapp_template_name, languages or ("id",))
+    pacer = Pacer(settings.whatsapp_pair_burst, settings.whatsapp_pair_interval_seconds)
+    windows = WindowBook(core.engine)
+    sender = WhatsAppSender(client, core.engine, windows, template, pacer)
+    translator = Translator(core, client, windows, mark_read=settings.whatsapp_mark_read)
+    core.add_channel(Channel.WHATSAPP, sender, translator)
+    verify_token = settings.whatsapp_verify_token
+    intake = Intake(
+        core,
+        app_secret=secret.get_secret_value(),
+        verify_token=verify_token.get_secret_value() if verify_token else None,
+        phone_number_id=phone_number_id,
+    )
+    app.state.whatsapp = intake
+    app.include_router(routes.router)
+    core.on_stop.extend((intake.close, client.aclose))
