@@ -1,0 +1,372 @@
+"""Escalation delivery: submit-to-delivered latency and sustained throughput, loopback receiver.
+
+Usage: python bench/escalation.py [--postgres URL] [--runs 3] [--seconds 60]
+       [--pg-rate 200] [--sqlite-rate 50] [--only sqlite|postgresql]
+
+Each app process (--workers on PostgreSQL; exactly one on SQLite) runs producer threads that
+open escalations at a fixed overall rate (each one a transaction doing what the runner's
+after-turn hook adds to a turn) and the real dispatcher, woken on commit. A
+second process runs the receiver (uvicorn), which verifies every Standard Webhooks signature and
+drops duplicate webhook-ids. Latency = delivery marked in the database (after the 2xx) minus
+the moment the submit transaction began; receipt = when the receiver got the request.
+Prints a Markdown table; medians over the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import logging
+import multiprocessing as mp
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlmodel import col, select  # noqa: E402
+
+from escalation import service, signing  # noqa: E402
+from escalation.dispatcher import Dispatcher, Tuning  # noqa: E402
+from escalation.offices import Directory, Endpoint, Office  # noqa: E402
+from storage import db, queries  # noqa: E402
+from storage.escalation_models import Delivery  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.models import Case  # noqa: E402
+
+SECRET = os.environ.setdefault("SUARA_BENCH_SECRET", signing.new_secret())
+
+
+def receiver(port: int, secret: str, ready: Any, done: Any, results: Any) -> None:
+    """Runs the verifying receiver until `done` is set; then reports receipt times."""
+    import uvicorn
+
+    key = [signing.decode_secret(secret)]
+    seen: dict[str, float] = {}
+    bad = [0]
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+        try:
+            msg_id = signing.verify(key, body, headers, dt.datetime.now(dt.UTC))
+            seen.setdefault(msg_id, time.time())
+            status = 204
+        except signing.VerificationError:
+            bad[0] += 1
+            status = 401
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    ready.set()
+    done.wait()
+    results.put((dict(seen), bad[0]))
+    server.should_exit = True
+    thread.join(timeout=5)
+
+
+def fresh_database(kind: str, pg_url: str | None, folder: Path) -> tuple[str, Any]:
+    """Returns a migrated database URL and a clean-up callable."""
+    if kind == "sqlite":
+        url = f"sqlite:///{folder / f'bench-{uuid.uuid4().hex[:6]}.db'}"
+        upgrade(url)
+        return url, lambda: None
+    assert pg_url, "--postgres URL (or SUARA_TEST_POSTGRES_URL) is needed"
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(db.normalise_url(pg_url))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    rendered = url.render_as_string(hide_password=False)
+    upgrade(rendered)
+
+    def drop() -> None:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+    return rendered, drop
+
+
+def prepare(engine: Any, count: int) -> list[int]:
+    """Creates one reporter, one conversation and `count` submitted cases; returns their ids."""
+    with db.session(engine) as session:
+        reporter = queries.get_or_create_reporter(
+            session=session, channel="web", channel_user_id="b"
+        )
+        chat, _ = queries.lock_conversation(
+            session=session, channel="web", chat_id="b", reporter_id=reporter.id or 0
+        )
+        ids = []
+        for number in range(count):
+            case = Case(
+                reference=f"MC-2026-{number + 1:06d}",
+                conversation_id=chat.id or 0,
+                reporter_id=reporter.id or 0,
+                urgency="P1",
+                categories=["GAJI", "DOKUMEN"],
+                primary_category="GAJI",
+                destination_country="MY",
+                lead_office="kuala_lumpur",
+                liaison_office="jember",
+                locale="id",
+                channel="telegram",
+                status="submitted",
+                submitted_at=dt.datetime.now(dt.UTC),
+            )
+            session.add(case)
+            session.flush()
+            ids.append(case.id or 0)
+        return ids
+
+
+def submit(engine: Any, desk: service.Desk, case_id: int) -> None:
+    """One submission: the escalation of a just-submitted case opens in its own transaction.
+
+    This is the work the runner's after-turn hook adds to a turn (plus loading the case, which
+    the runner already holds); the turn's own work is measured by bench/engine.py.
+    """
+    with db.session(engine) as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        service.open_or_update(session, desk, case, "case_submitted", dt.datetime.now(dt.UTC))
+
+
+def produce(
+    engine: Any, desk: service.Desk, schedule: list[tuple[int, float]], producers: int
+) -> None:
+    """Submits each case at its due time from a pool of threads (several reporters' turns).
+
+    Latency counts from the due time, so a producer that falls behind shows up as latency
+    instead of being hidden (no coordinated omission).
+    """
+    futures = []
+    with ThreadPoolExecutor(max_workers=producers) as pool:
+        for case_id, due in schedule:
+            pause = due - time.time()
+            if pause > 0:
+                time.sleep(pause)
+            futures.append(pool.submit(submit, engine, desk, case_id))
+    failed = [f.exception() for f in futures if f.exception() is not None]
+    if failed:
+        print(f"{len(failed)} submissions failed, first: {failed[0]!r}", flush=True)
+
+
+def make_desk(port: int) -> service.Desk:
+    """Returns the desk of one office whose endpoint is the loopback receiver."""
+    endpoint = Endpoint(
+        name="bench",
+        office="kuala_lumpur",
+        level="office",
+        url=f"http://127.0.0.1:{port}/hook",
+        secrets=(signing.decode_secret(SECRET),),
+        max_in_flight=64,
+    )
+    directory = Directory(offices={"kuala_lumpur": Office("kuala_lumpur", "KL", (endpoint,))})
+    return service.Desk(directory=directory, base_url="https://suara.example.org")
+
+
+def app_worker(
+    url: str, port: int, schedule: list[tuple[int, float]], producers: int, out: Any
+) -> None:
+    """One app process: producer threads and the dispatcher, woken on each commit."""
+    out.put(asyncio.run(_app(url, port, schedule, producers)))
+
+
+async def _app(url: str, port: int, schedule: list[tuple[int, float]], producers: int) -> float:
+    engine = db.make_engine(url)
+    desk = make_desk(port)
+    dispatcher = Dispatcher(
+        engine, desk, tuning=Tuning(allow_private=True, poll_seconds=1.0, concurrency=64)
+    )
+    task = asyncio.create_task(dispatcher.run())
+    producer = threading.Thread(target=produce, args=(engine, desk, schedule, producers))
+    producer.start()
+    await asyncio.to_thread(producer.join)
+    produced = time.time()
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        with db.session(engine) as session:
+            left = session.exec(
+                select(Delivery.id).where(col(Delivery.state) != "delivered").limit(1)
+            ).first()
+        if left is None:
+            break
+        await asyncio.sleep(0.2)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    engine.dispose()
+    return produced
+
+
+def run_once(
+    url: str, rate: float, seconds: float, workers: int, producers: int
+) -> dict[str, float]:
+    """Runs one measurement; returns its figures."""
+    ctx = mp.get_context("spawn")
+    ready, done, results = ctx.Event(), ctx.Event(), ctx.Queue()
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = ctx.Process(target=receiver, args=(port, SECRET, ready, done, results))
+    process.start()
+    ready.wait(30)
+    engine = db.make_engine(url)
+    total = int(rate * seconds)
+    ids = prepare(engine, total)
+    began = time.time() + 5.0  # the app processes start and import meanwhile
+    started = {case_id: began + index / rate for index, case_id in enumerate(ids)}
+    outs = ctx.Queue()
+    apps = [
+        ctx.Process(
+            target=app_worker,
+            args=(url, port, list(started.items())[number::workers], producers, outs),
+        )
+        for number in range(workers)
+    ]
+    for app in apps:
+        app.start()
+    produced_at = max(outs.get(timeout=seconds + 300) for _ in apps)
+    for app in apps:
+        app.join(timeout=30)
+    produced_in = produced_at - began
+    with db.session(engine) as session:
+        stuck = session.exec(
+            select(Delivery.state, Delivery.last_error, Delivery.attempts).where(
+                col(Delivery.state) != "delivered"
+            )
+        ).all()
+    if stuck:
+        print("not delivered:", [tuple(row) for row in stuck][:10], flush=True)
+    done.set()
+    seen, bad = results.get(timeout=30)
+    process.join(timeout=10)
+    with db.session(engine) as session:
+        marked = {
+            case_id: row.delivered_at.timestamp()
+            for row, case_id in session.exec(
+                select(Delivery, col(Case.id))
+                .join(service.Escalation, col(service.Escalation.id) == col(Delivery.escalation_id))
+                .where(col(service.Escalation.case_id) == col(Case.id))
+            )
+            if row.delivered_at
+        }
+        msg_case = {
+            row.msg_id: case_id
+            for row, case_id in session.exec(
+                select(Delivery, col(Case.id))
+                .join(service.Escalation, col(service.Escalation.id) == col(Delivery.escalation_id))
+                .where(col(service.Escalation.case_id) == col(Case.id))
+            )
+        }
+    engine.dispose()
+    latencies = sorted((marked[c] - started[c]) * 1000 for c in marked)
+    receipts = sorted((seen[m] - started[msg_case[m]]) * 1000 for m in seen if m in msg_case)
+    last = max(marked.values()) if marked else began
+    return {
+        "offered": rate,
+        "produced_rate": total / produced_in,
+        "delivered": len(marked),
+        "total": total,
+        "bad_signatures": bad,
+        "duplicates": 0,
+        "throughput": len(marked) / (last - min(started.values())),
+        "p50": percentile(latencies, 50),
+        "p99": percentile(latencies, 99),
+        "max": latencies[-1] if latencies else float("nan"),
+        "receipt_p50": percentile(receipts, 50),
+        "receipt_p99": percentile(receipts, 99),
+    }
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Returns the nearest-rank percentile of sorted values."""
+    if not values:
+        return float("nan")
+    rank = max(int(round(pct / 100 * len(values) + 0.5)) - 1, 0)
+    return values[min(rank, len(values) - 1)]
+
+
+def main() -> None:
+    """Runs the benchmark and prints the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", default=os.environ.get("SUARA_TEST_POSTGRES_URL"))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--pg-rate", type=float, default=200.0)
+    parser.add_argument("--sqlite-rate", type=float, default=50.0)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--workers", type=int, default=2, help="app processes on PostgreSQL")
+    parser.add_argument("--producers", type=int, default=8, help="threads per app process")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
+    kinds = [args.only] if args.only else ["postgresql", "sqlite"]
+    print(f"machine: {os.cpu_count()} cores, {cpu()}, Python {platform.python_version()}")
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in kinds:
+            postgres = kind == "postgresql"
+            rate = args.pg_rate if postgres else args.sqlite_rate
+            workers = args.workers if postgres else 1  # SQLite: exactly one dispatcher
+            producers = args.producers if postgres else 2
+            runs = []
+            for _ in range(args.runs):
+                url, drop = fresh_database(kind, args.postgres, Path(folder))
+                try:
+                    runs.append(run_once(url, rate, args.seconds, workers, producers))
+                finally:
+                    drop()
+                print(kind, {k: round(v, 1) for k, v in runs[-1].items()}, flush=True)
+            table(kind, runs)
+
+
+def cpu() -> str:
+    """Returns the CPU model name."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def table(kind: str, runs: list[dict[str, float]]) -> None:
+    """Prints one Markdown row per figure: the median and every run."""
+    print(f"\n| {kind} | median | runs |\n|---|---:|---|")
+    for name in ("offered", "throughput", "p50", "p99", "max", "receipt_p50", "receipt_p99"):
+        values = [r[name] for r in runs]
+        shown = ", ".join(f"{v:.1f}" for v in values)
+        print(f"| {name} | {statistics.median(values):.1f} | {shown} |")
+    delivered = [f"{int(r['delivered'])}/{int(r['total'])}" for r in runs]
+    print(f"| delivered | | {', '.join(delivered)} |")
+    print(f"| bad signatures | | {', '.join(str(int(r['bad_signatures'])) for r in runs)} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Caseworker routes: list, read, acknowledge, claim, set status, note, reply, resolve."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+
+from bot.casework import Action, Outcome, Verb
+from handlers.api.deps import CurrentCase, CurrentCaseworker, HandoffDep
+from handlers.api.schemas import (
+    ActionResult,
+    CaseDetail,
+    CasePublic,
+    CasesPublic,
+    ClaimBody,
+    Me,
+    ResolveBody,
+    StatusBody,
+    TextBody,
+)
+from storage.escalation_models import Caseworker
+from storage.models import Case
+
+router = APIRouter(prefix="/api/v1", tags=["caseworkers"])
+
+
+def _result(handoff: HandoffDep, case: Case, outcome: Outcome, who: Caseworker) -> ActionResult:
+    found = handoff.find(who.office, case.reference) or case
+    return ActionResult(
+        changed=outcome.changed,
+        note_id=outcome.note_id,
+        case=CasePublic.of(found, outcome.escalation),
+    )
+
+
+def _act(handoff: HandoffDep, case: Case, who: Caseworker, action: Action) -> ActionResult:
+    return _result(handoff, case, handoff.act(case.id or 0, who, action), who)
+
+
+@router.get("/me")
+def me(who: CurrentCaseworker) -> Me:
+    """Returns the caseworker the token belongs to."""
+    return Me(id=who.id or 0, name=who.name, office=who.office, supervisor=who.supervisor)
+
+
+@router.get("/cases")
+def list_cases(
+    who: CurrentCaseworker,
+    handoff: HandoffDep,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    urgency: Annotated[str | None, Query(pattern=r"^P[0-3]$")] = None,
+    since: dt.datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> CasesPublic:
+    """Returns the cases the token's office may see, newest first (a naive `since` is UTC)."""
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=dt.UTC)
+    found = handoff.cases(who.office, status=status, urgency=urgency, since=since, limit=limit)
+    return CasesPublic(data=[CasePublic.of(c, e) for c, e in found], count=len(found))
+
+
+@router.get("/cases/{reference}")
+def read_case(case: CurrentCase, who: CurrentCaseworker, handoff: HandoffDep) -> CaseDetail:
+    """Returns a case with its answers, timeline, notes and evidence (the reading is audited)."""
+    return CaseDetail.from_file(handoff.read(case.id or 0, who))
+
+
+@router.post("/cases/{reference}/acknowledge")
+def acknowledge(case: CurrentCase, who: CurrentCaseworker, handoff: HandoffDep) -> ActionResult:
+    """Acknowledges the case (idempotent); stops re-escalation and tells the reporter."""
+    return _act(handoff, case, who, Action(Verb.ACKNOWLEDGE))
+
+
+@router.post("/cases/{reference}/claim")
+def claim(
+    case: CurrentCase, who: CurrentCaseworker, handoff: HandoffDep, body: ClaimBody | None = None
+) -> ActionResult:
+    """Takes the case; 409 when another caseworker holds it (a supervisor may force)."""
+    return _act(handoff, case, who, Action(Verb.CLAIM, force=bool(body and body.force)))
+
+
+@router.post("/cases/{reference}/status")
+def set_status(
+    case: CurrentCase, who: CurrentCaseworker, handoff: HandoffDep, body: StatusBody
+) -> ActionResult:
+    """Moves the case to a status the transition table allows; 409 otherwise."""
+    action = Action(Verb.STATUS, status=body.status, resolution=body.resolution)
+    return _act(handoff, case, who, action)
+
+
+@router.post("/cases/{reference}/notes", status_code=201)
+def add_note(
+    case: CurrentCase, who: CurrentCaseworker, handoff: HandoffDep, body: TextBody
+) -> ActionResult:
+    """Adds a private note to the case."""
+    return _act(handoff, case, who, Action(Verb.NOTE, text=body.text))
+
+
+@router.post("/cases/{reference}/replies", status_code=201)
+def reply(
+    case: CurrentCase, who: CurrentCaseworker, handoff: HandoffDep, body: TextBody
+) -> ActionResult:
+    """Sends a message to the reporter through their channel, framed in their language."""
+    return _act(handoff, case, who, Action(Verb.REPLY, text=body.text))
+
+
+@router.post("/cases/{reference}/resolve")
+async def resolve(
+    case: CurrentCase, who: CurrentCaseworker, handoff: HandoffDep, body: ResolveBody
+) -> ActionResult:
+    """Closes the case (it must be claimed) and tells the reporter."""
+    if body.note:
+        await run_in_threadpool(_act, handoff, case, who, Action(Verb.NOTE, text=body.note))
+    action = Action(Verb.RESOLVE, resolution=body.resolution)
+    return await run_in_threadpool(_act, handoff, case, who, action)
