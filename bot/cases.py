@@ -34,6 +34,7 @@ AUDIT_DATA_KEYS = frozenset(
         "kind",
         "skipped",
         "urgency",
+        "reason",
     }
 )
 """Event data that may go on the timeline: ids and codes, never free text."""

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
 
+from bot.escalation_cli import COMMANDS as ESCALATION_COMMANDS
+from bot.escalation_cli import add_escalation_commands
+from bot.escalation_cli import run as run_escalation_command
 from bot.settings import Settings
 
 APP_FACTORY = "handlers.app:create_app"
 """Loaded by name so that bot/ never imports handlers/ (the import rules point the other way)."""
+TELEGRAM_ADMIN = "handlers.telegram.admin"
+"""The telegram-webhook command's module, loaded by name for the same reason."""
 
 
 def migrate(settings: Settings) -> None:
@@ -61,7 +67,28 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database schema up to date")
     locales = commands.add_parser("locales", help="extract, update and compile the catalogs")
     locales.add_argument("--compile-only", action="store_true", help="only compile .po to .mo")
+    add_telegram_commands(commands)
+    add_escalation_commands(commands)
     return root
+
+
+def add_telegram_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Adds `suara telegram-webhook set|delete|info`."""
+    webhook = subparsers.add_parser(
+        "telegram-webhook", help="set, delete or show the Telegram webhook"
+    )
+    webhook.add_argument(
+        "action",
+        choices=("set", "delete", "info"),
+        help="set: TELEGRAM_WEBHOOK_URL with the secret; delete: back to long polling",
+    )
+
+
+def telegram_webhook(action: str) -> int:
+    """Runs the telegram-webhook command (its code lives with the Telegram channel)."""
+    admin = importlib.import_module(TELEGRAM_ADMIN)
+    status: int = admin.main(action)
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -72,6 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve(args.host, args.port, demo=args.command == "demo")
     elif args.command == "migrate":
         migrate(Settings())
+    elif args.command in ESCALATION_COMMANDS:
+        return run_escalation_command(args, Settings())
+    elif args.command == "telegram-webhook":
+        return telegram_webhook(args.action)
     elif args.command == "locales":
         from bot.locales import compile_catalogs, refresh
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from bot import escalations
 from bot.contacts import load_contacts
 from bot.delivery import Dispatcher, Sender
 from bot.envelopes import Channel
@@ -59,7 +60,13 @@ def build_core(
     engine = engine or db.make_engine(settings.database_url)
     catalogs = Catalogs()
     dispatcher = Dispatcher(engine, senders, lease_seconds=settings.outbox_lease_seconds)
-    runner = Runner(engine, catalogs, build_context(settings, catalogs), on_commit=dispatcher.wake)
+    runner = Runner(
+        engine,
+        catalogs,
+        build_context(settings, catalogs),
+        on_commit=dispatcher.wake,
+        after_turn=[escalations.hook(settings)],
+    )
     inbox = Inbox(engine, runner, translators)
     ticker = Ticker(engine, runner, inbox, dispatcher, settings.timer_tick_seconds)
     return Core(

@@ -30,15 +30,59 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
     telegram_driver: TelegramDriver = TelegramDriver.PTB
+    # --- telegram (issue 3)
+    telegram_webhook_url: str | None = None
+    """Public https URL Telegram posts updates to; unset (with a token): long polling."""
+    telegram_max_connections: int = Field(default=40, ge=1, le=100)
+    telegram_poll_timeout: int = Field(default=25, ge=0, le=50)
+    telegram_chat_rate: float = Field(default=1.0, gt=0)
+    """Messages per second to one chat, after a burst of telegram_chat_burst."""
+    telegram_chat_burst: int = Field(default=3, ge=1)
+    telegram_overall_rate: float = Field(default=30.0, gt=0)
+    """Messages per second to all chats together."""
+    # --- end telegram (issue 3)
 
     whatsapp_access_token: SecretStr | None = None
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_phone_number_id: str | None = None
     whatsapp_api_base_url: str = "https://graph.facebook.com/v23.0"
+    # --- whatsapp (issue 4)
+    whatsapp_template_name: str = "suara_pesan_baru"
+    """Approved utility template (no variables) sent instead of free text outside the window."""
+    whatsapp_template_language: str = "id,en"
+    """Languages the template is approved in; the reporter's if listed, else the first."""
+    whatsapp_pair_burst: int = Field(default=20, ge=1)
+    """Messages sent to one reporter back to back before pacing (Meta's pair rate limit)."""
+    whatsapp_pair_interval_seconds: float = Field(default=6.0, ge=0)
+    """One more message to the same reporter per this many seconds once the burst is used."""
+    whatsapp_mark_read: bool = False
+    """Send read receipts (blue ticks); off, since an onlooker may read them too."""
+    whatsapp_timeout_seconds: float = Field(default=15.0, gt=0)
+    # --- end whatsapp (issue 4)
 
     escalation_webhook_url: str | None = None
     escalation_webhook_secret: SecretStr | None = None
+    # --- escalation (issue 5)
+    escalation_offices_file: Path = Path("config/offices.toml")
+    """Offices, their webhook endpoints by level, and the acknowledgement deadlines."""
+    allow_private_webhook_targets: bool = False
+    """Allow http and private or loopback webhook targets: tests and the demo only."""
+    escalation_request_timeout_seconds: float = Field(default=15.0, gt=0, le=30)
+    escalation_connect_timeout_seconds: float = Field(default=3.0, gt=0)
+    escalation_retry_schedule: tuple[float, ...] = (
+        5, 30, 120, 300, 900, 1800, 3600, 7200, 14400, 28800, 43200, 86400,
+    )  # fmt: skip
+    """Seconds after each failed attempt (+-20 % jitter); after the last one: dead letter."""
+    escalation_retry_floor_seconds: float = Field(default=60.0, ge=0)
+    """Least wait after a 429, 502, 503, 504 or a timeout."""
+    escalation_lease_seconds: float = Field(default=60.0, gt=0)
+    escalation_poll_seconds: float = Field(default=1.0, gt=0)
+    escalation_sweep_seconds: float = Field(default=15.0, gt=0)
+    escalation_concurrency: int = Field(default=64, ge=1)
+    escalation_dispatch: bool = True
+    """Run the webhook dispatcher and the sweep in this process."""
+    # --- end escalation (issue 5)
 
     timer_tick_seconds: float = Field(default=30.0, gt=0)
     outbox_lease_seconds: int = Field(default=60, gt=0)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from bot import whatsapp
 from bot.envelopes import Channel
 from storage import db, models
 
@@ -62,3 +63,8 @@ def case_with_timeline(
             select(models.Attachment).where(col(models.Attachment.case_id) == case.id)
         )
         return case, list(events), list(files)
+
+
+def whatsapp_windows(engine: Engine, cases: list[models.Case]) -> dict[int, str]:
+    """Returns, per WhatsApp case id, whether a free-form reply can reach the reporter now."""
+    return whatsapp.window_states(engine, cases)

@@ -10,8 +10,8 @@ from flows.opening import CONSENT_VERSION
 from flows.parsers import PARSERS, match_option, match_options, parse_yes_no
 from flows.steps import Ask, Choose, Collect, Option, Question, Review
 from flows.triage import level, raise_only
-from flows.turn import Draft, command, enter, prompt, resolve
-from flows.vocabulary import Command, EventName, InputKind, Locale, Text, Urgency, UserInput
+from flows.turn import Draft, command, deadline, enter, prompt, resolve
+from flows.vocabulary import Command, EventName, InputKind, Locale, Status, Text, Urgency, UserInput
 
 
 def raise_urgency(draft: Draft, new_triggers: tuple[str, ...]) -> None:
@@ -208,6 +208,18 @@ def answer_review(draft: Draft, step: Review, inp: UserInput) -> None:
         not_understood(draft, step, msg.NOT_UNDERSTOOD_CHOICE)
 
 
+HANDOVER_NOTES = "handover_notes"
+"""Where the words that made Suara hand over are kept, whole, for the caseworker."""
+
+
+def hand_to_person(draft: Draft, *, reason: str) -> None:
+    """Stops automated collection and hands the case to a person (a minor, say)."""
+    draft.update(handover=True, status=Status.SUBMITTED, pending=None, return_to=None)
+    draft.emit(EventName.HANDOVER_REQUESTED, step=draft.state.step_id, reason=reason)
+    draft.emit(EventName.CASE_SUBMITTED, step=draft.state.step_id, reason=reason)
+    draft.say(Text(msg.MINOR, {"deadline": deadline(draft)}))
+
+
 def album_file(draft: Draft, inp: UserInput) -> bool:
     """Keeps a further file of an album with the answer its first file gave; says nothing."""
     group = draft.state.media_group
@@ -233,6 +245,11 @@ def answer(draft: Draft, inp: UserInput) -> None:
         draft.update(media_group=(inp.media_group, step.id))
     if inp.text:
         raise_urgency(draft, tuple(sorted(find_triggers(inp.text))))
+        if "minor" in draft.state.triggers and not draft.state.handover:
+            notes = list(draft.state.answers.get(HANDOVER_NOTES) or [])
+            draft.state = draft.state.with_answer(HANDOVER_NOTES, [*notes, inp.text])
+            hand_to_person(draft, reason="minor")
+            return
     if inp.media is not None:
         draft.emit(
             EventName.EVIDENCE_ADDED,

@@ -50,6 +50,10 @@ RESUME = N_("Welcome back. Do you want to continue where you stopped, or start a
 RESUME_CONTINUE = N_("Continue")
 RESUME_RESTART = N_("Start again")
 REMINDER = N_("Hello again. You can continue whenever it suits you: just reply here.")
+MINOR = N_(
+    "Thank you for telling us. Because you are under 18, a Migrant CARE person will continue "
+    "with you here by {deadline}. You do not need to answer more questions."
+)
 HELD = N_(
     "Thank you. A Migrant CARE caseworker is handling your case {reference} "
     "and will answer you here."
@@ -75,3 +79,19 @@ BUTTON_CANCEL = N_("Cancel report")
 BUTTON_RESTART = N_("Start over")
 BUTTON_HUMAN = N_("Talk to a person")
 SHARED_KEPT = N_("Thank you, we kept what you shared.")
+# --- telegram
+GROUP_INVITATION = N_("To report safely, please write to me in a private chat, not in a group.")
+# --- escalation (issue 5)
+CASE_ACKNOWLEDGED = N_(
+    "A Migrant CARE caseworker has seen your case {reference} and will answer you here "
+    "by {deadline}."
+)
+CASE_ACKNOWLEDGED_SOON = N_(
+    "A Migrant CARE caseworker has seen your case {reference} and will answer you here soon."
+)
+CASEWORKER_REPLY = N_("Message from your Migrant CARE caseworker about case {reference}:\n{text}")
+CASE_RESOLVED = N_(
+    "Your case {reference} is now closed. Thank you for trusting Migrant CARE. "
+    "You can write to us here again at any time."
+)
+CASE_REOPENED = N_("Your case {reference} is open again. A caseworker will answer you here.")

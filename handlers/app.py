@@ -12,12 +12,15 @@ from bot.core import Core, build_core
 from bot.delivery import Sender
 from bot.envelopes import Channel
 from bot.settings import Settings
-from handlers import health, web
+from handlers import escalation_routes, health, telegram, web, whatsapp
 
 
 def register_channels(core: Core, app: FastAPI) -> None:
     """Lets every channel module add its sender, translator, routes and background tasks."""
     web.register(core, app)
+    whatsapp.register(core, app)
+    telegram.register(core, app)
+    escalation_routes.register(core, app)
     # Each channel module registers itself here, and only when it is configured.
 
 

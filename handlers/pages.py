@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from html import escape
 from typing import Any
 
@@ -30,12 +31,13 @@ def _cell(value: Any) -> str:
     return f"<td>{escape('' if value is None else str(value))}</td>"
 
 
-def cases_page(cases: list[models.Case]) -> str:
-    """Returns the list of cases as an HTML table."""
+def cases_page(cases: list[models.Case], windows: Mapping[int, str] | None = None) -> str:
+    """Returns the list of cases as an HTML table (with each WhatsApp reporter's window)."""
+    windows = windows or {}
     head = (
         "<tr><th>Reference</th><th>Status</th><th>Urgency</th><th>Categories</th>"
         "<th>Country</th><th>Home regency</th><th>Lead</th><th>Liaison</th><th>Language</th>"
-        "<th>Submitted (UTC)</th></tr>"
+        "<th>Submitted (UTC)</th><th>WhatsApp window</th></tr>"
     )
     rows = "".join(
         f"<tr><td><a href='/demo/cases/{escape(c.reference)}'>{escape(c.reference)}</a></td>"
@@ -51,6 +53,7 @@ def cases_page(cases: list[models.Case]) -> str:
                 c.liaison_office,
                 c.locale,
                 c.submitted_at,
+                windows.get(c.id or 0, ""),
             )
         )
         + "</tr>"

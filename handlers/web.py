@@ -161,7 +161,8 @@ async def get_messages(chat_id: str, core: CoreDep, after: int = 0) -> Messages:
 @router.get("/cases", response_class=HTMLResponse)
 def list_cases(core: CoreDep) -> str:
     """Returns the page listing the cases filed so far."""
-    return cases_page(views.cases(core.engine))
+    found = views.cases(core.engine)
+    return cases_page(found, views.whatsapp_windows(core.engine, found))
 
 
 @router.get("/cases/{reference}", response_class=HTMLResponse)

@@ -2,3 +2,6 @@
 
 Reads no settings and imports nothing else of the project: callers pass a database URL.
 """
+
+from storage import escalation_models as escalation_models  # registers the hand-off tables
+from storage import whatsapp as whatsapp  # registers the WhatsApp tables

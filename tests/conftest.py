@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -51,3 +52,8 @@ def _run(engine: Engine, statement: str) -> None:
     """Execute one administrative statement in its own transaction."""
     with engine.begin() as connection:
         connection.execute(text(statement))
+
+
+# Speed is measured in bench/, never asserted: no Hypothesis deadline on a busy machine.
+hypothesis_settings.register_profile("suara", deadline=None)
+hypothesis_settings.load_profile("suara")
