@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apps import client, handoff, settings, token
-from conftest import escalate, make_case
+from esc_apps import client, handoff, settings, token
+from esc_helpers import escalate, make_case
 from fastapi.testclient import TestClient
 from sqlmodel import col, select
 from test_escalation_intake import Reporter, file_report

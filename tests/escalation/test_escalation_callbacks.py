@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apps import SECRETS, client, handoff
-from conftest import escalate, make_case
+from esc_apps import SECRETS, client, handoff
+from esc_helpers import escalate, make_case
 from fastapi.testclient import TestClient
 from sqlmodel import col, func, select
 from standardwebhooks import Webhook

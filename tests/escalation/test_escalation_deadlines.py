@@ -8,7 +8,7 @@ import threading
 from collections import Counter
 
 import pytest
-from conftest import Clock, desk_of, endpoint, escalate, make_case
+from esc_helpers import Clock, desk_of, endpoint, escalate, make_case
 from sqlalchemy import Engine
 from sqlmodel import col, select
 

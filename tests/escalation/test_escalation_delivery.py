@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from conftest import Clock, desk_of, dispatcher, endpoint, escalate, make_case
-from receiver import Receiver, closed_port
+from esc_helpers import Clock, desk_of, dispatcher, endpoint, escalate, make_case
+from esc_receiver import Receiver, closed_port
 from sqlalchemy import Engine
 from sqlmodel import col, select
 

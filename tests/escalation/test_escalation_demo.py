@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from receiver import closed_port
+from esc_receiver import closed_port
 
 from bot.settings import Settings
 from handlers.app import create_app

@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable
 
 import pytest
-from conftest import Clock, desk_of, dispatcher, endpoint, escalate, make_case
-from receiver import Receiver
+from esc_helpers import Clock, desk_of, dispatcher, endpoint, escalate, make_case
+from esc_receiver import Receiver
 from sqlalchemy import Engine
 from sqlmodel import col, select
 from test_escalation_delivery import attempts, deliveries
@@ -102,8 +102,8 @@ async def test_a_slow_or_dripping_receiver_is_cut_at_the_deadline(
     [row] = deliveries(engine)
     [attempt] = attempts(engine, row.id or 0)
     assert attempt.error_class == "timeout"
-    assert attempt.duration_ms < 2000
-    assert elapsed < 2.0
+    assert attempt.duration_ms < 2000  # cut within the 1 s deadline + 1 s
+    assert elapsed < 5.0  # the whole drain, database work included, on a busy machine
     assert row.state == "pending"
 
 
@@ -148,15 +148,14 @@ async def test_a_slow_endpoint_is_held_to_its_cap_and_does_not_delay_another(
     sender = dispatcher(engine, desk, request_timeout=5.0)
     task = asyncio.create_task(sender.run())
     started = time.monotonic()
-    while len(fast.requests) < 6:
-        assert time.monotonic() - started < 1.0, "the healthy endpoint waited for the slow one"
-        await asyncio.sleep(0.01)
-    while len(slow.requests) < 6 or slow.active:
-        assert time.monotonic() - started < 8
+    while len(fast.requests) < 6 or len(slow.requests) < 6 or slow.active:
+        assert time.monotonic() - started < 20
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.2)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
+    # the slow endpoint's fifth request waits for two rounds of 0.6 s; the fast one never waits
+    assert max(r.at for r in fast.requests) < sorted(r.at for r in slow.requests)[4]
     assert slow.peak == 2
     assert {d.state for d in deliveries(engine)} == {"delivered"}
 

@@ -8,8 +8,8 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from conftest import desk_of, dispatcher, endpoint, escalate, make_case
-from receiver import Receiver
+from esc_helpers import desk_of, dispatcher, endpoint, escalate, make_case
+from esc_receiver import Receiver
 from sqlalchemy import Engine
 from sqlmodel import func, select
 

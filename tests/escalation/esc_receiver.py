@@ -94,9 +94,12 @@ class Receiver:
             status, extra = 429, [(b"retry-after", argument.encode())]
         await send({"type": "http.response.start", "status": status, "headers": extra})
         if name == "drip":
-            for _ in range(200):
-                await send({"type": "http.response.body", "body": b"x", "more_body": True})
-                await asyncio.sleep(0.3)
+            try:
+                for _ in range(200):
+                    await send({"type": "http.response.body", "body": b"x", "more_body": True})
+                    await asyncio.sleep(0.3)
+            except Exception:  # noqa: BLE001 - the sender hung up, as it should
+                return
         await send({"type": "http.response.body", "body": b"ok"})
 
     def start(self) -> Receiver:
