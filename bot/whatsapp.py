@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -85,23 +86,71 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def record_incoming(engine: Engine, items: Sequence[Incoming]) -> list[Recorded]:
+class Memo:
+    """What this process recorded lately: chats and open windows, trusted for `ttl` seconds.
+
+    While a reporter's window is known open, recording their next message costs one insert:
+    no lookup, no window write, no search for held messages (none can exist while it is open).
+    Entries are learnt only after a commit and expire soon, as another worker may close a window.
+    """
+
+    def __init__(self, ttl: float = 60.0, size: int = 50_000) -> None:
+        self.ttl, self.size = ttl, size
+        self._chats: dict[tuple[str | None, str | None], tuple[str, float]] = {}
+        self._windows: dict[str, tuple[dt.datetime, float]] = {}
+
+    def chat(self, wa_id: str | None, bsuid: str | None) -> str | None:
+        """Returns the chat of a sender seen lately, or None."""
+        found = self._chats.get((wa_id, bsuid))
+        return found[0] if found and found[1] > time.monotonic() else None
+
+    def window(self, chat_id: str) -> dt.datetime | None:
+        """Returns until when a chat's window was recorded open lately, or None."""
+        found = self._windows.get(chat_id)
+        return found[0] if found and found[1] > time.monotonic() else None
+
+    def learn(self, wa_id: str | None, bsuid: str | None, chat_id: str, until: dt.datetime) -> None:
+        """Remembers a committed chat and window."""
+        if len(self._chats) >= self.size:
+            self._chats.clear()
+            self._windows.clear()
+        expires = time.monotonic() + self.ttl
+        self._chats[(wa_id, bsuid)] = (chat_id, expires)
+        self._windows[chat_id] = (until, expires)
+
+    def forget(self, chat_id: str) -> None:
+        """Drops what is known of a chat's window."""
+        self._windows.pop(chat_id, None)
+
+
+def record_incoming(
+    engine: Engine, items: Sequence[Incoming], memo: Memo | None = None
+) -> list[Recorded]:
     """Records every item in one transaction (group commit); opens the senders' windows.
 
     A message's chat is resolved here, and its window and chat id written into the recorded
     payload, so that processing it later needs no transaction of its own for them.
     """
+    memo = memo or Memo(ttl=0)
+    learnt: list[tuple[str | None, str | None, str, dt.datetime]] = []
     with db.session(engine) as session:
-        return [_record_one(session, item) for item in items]
+        recorded = [_record_one(session, item, memo, learnt) for item in items]
+    for entry in learnt:
+        memo.learn(*entry)
+    return recorded
 
 
-def _record_one(session: Session, item: Incoming) -> Recorded:
+def _record_one(
+    session: Session,
+    item: Incoming,
+    memo: Memo,
+    learnt: list[tuple[str | None, str | None, str, dt.datetime]],
+) -> Recorded:
     record, chat_id = dict(item.record), item.chat_id
-    until = None
+    until, release = None, False
     if item.at is not None and (item.wa_id or item.bsuid):
-        chat_id = wa.resolve_chat(session=session, wa_id=item.wa_id, bsuid=item.bsuid).chat_id
-        reporter = _find_reporter(session, chat_id) or _reporter(session, chat_id)
-        until = _extend(session, reporter, item.at)
+        chat_id, until, release = _open_window(session, item, item.at, memo)
+        learnt.append((item.wa_id, item.bsuid, chat_id, until))
         record |= {"chat_id": chat_id, "window_until": until.isoformat()}
     row = queries.record_inbound(
         session=session,
@@ -110,9 +159,23 @@ def _record_one(session: Session, item: Incoming) -> Recorded:
         chat_id=chat_id,
         payload=json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(),
     )
-    if row is None or chat_id is None or item.at is None or until is None:
+    if row is None or chat_id is None or item.at is None or not release:
         return Recorded(row.id if row else None, chat_id)
     return Recorded(row.id, chat_id, _release_held(session, chat_id, item.at))
+
+
+def _open_window(
+    session: Session, item: Incoming, at: dt.datetime, memo: Memo
+) -> tuple[str, dt.datetime, bool]:
+    """Returns the sender's chat, its window's end, and whether held messages may be waiting."""
+    chat_id = memo.chat(item.wa_id, item.bsuid)
+    if chat_id is None:
+        chat_id = wa.resolve_chat(session=session, wa_id=item.wa_id, bsuid=item.bsuid).chat_id
+    known = memo.window(chat_id)
+    if known is not None and known >= at + WINDOW - WINDOW_SLACK:
+        return chat_id, known, False
+    reporter = _find_reporter(session, chat_id) or _reporter(session, chat_id)
+    return chat_id, _extend(session, reporter, at), True
 
 
 def _extend(session: Session, reporter: models.Reporter, at: dt.datetime) -> dt.datetime:

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from bot.core import Core
 from bot.envelopes import Channel
+from bot.whatsapp import Memo
 from handlers.whatsapp import routes
 from handlers.whatsapp.client import GraphClient
 from handlers.whatsapp.intake import Intake
@@ -30,7 +31,8 @@ def register(core: Core, app: FastAPI) -> None:
     languages = tuple(x.strip() for x in settings.whatsapp_template_language.split(",") if x)
     template = Template(settings.whatsapp_template_name, languages or ("id",))
     pacer = Pacer(settings.whatsapp_pair_burst, settings.whatsapp_pair_interval_seconds)
-    windows = WindowBook(core.engine)
+    memo = Memo()  # what the recording thread learnt; a closed window is forgotten there too
+    windows = WindowBook(core.engine, memo)
     sender = WhatsAppSender(client, core.engine, windows, template, pacer)
     translator = Translator(core, client, windows, mark_read=settings.whatsapp_mark_read)
     core.add_channel(Channel.WHATSAPP, sender, translator)
@@ -40,6 +42,7 @@ def register(core: Core, app: FastAPI) -> None:
         app_secret=secret.get_secret_value(),
         verify_token=verify_token.get_secret_value() if verify_token else None,
         phone_number_id=phone_number_id,
+        memo=memo,
     )
     app.state.whatsapp = intake
     app.include_router(routes.router)

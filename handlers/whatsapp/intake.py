@@ -38,11 +38,17 @@ class Intake:
     """Takes webhook requests for one phone number."""
 
     def __init__(
-        self, core: Core, *, app_secret: str, verify_token: str | None, phone_number_id: str
+        self,
+        core: Core,
+        *,
+        app_secret: str,
+        verify_token: str | None,
+        phone_number_id: str,
+        memo: wa_book.Memo | None = None,
     ) -> None:
         self.core, self.phone_number_id = core, phone_number_id
         self._secret, self._verify_token = app_secret.encode(), verify_token
-        self._recorder = Recorder(core.engine)
+        self._recorder = Recorder(core.engine, memo or wa_book.Memo())
         self._tasks: set[asyncio.Task[None]] = set()
         self._last: dict[str | None, asyncio.Task[None]] = {}
         self._turns = asyncio.Semaphore(TURNS_AT_ONCE)
@@ -127,8 +133,8 @@ class Recorder:
     free worker thread behind turns and sends.
     """
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine, memo: wa_book.Memo) -> None:
+        self.engine, self.memo = engine, memo
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whatsapp-inbox")
         self._waiting: list[tuple[list[Incoming], asyncio.Future[list[Recorded]]]] = []
         self._flushing: asyncio.Task[None] | None = None
@@ -148,7 +154,7 @@ class Recorder:
                 items = [item for found, _ in batch for item in found]
                 try:
                     ids = await asyncio.get_running_loop().run_in_executor(
-                        self._thread, wa_book.record_incoming, self.engine, items
+                        self._thread, wa_book.record_incoming, self.engine, items, self.memo
                     )
                 except Exception as error:  # every request of the batch answers 503
                     for _, done in batch:

@@ -21,8 +21,8 @@ MAX_CACHED = 50_000
 class WindowBook:
     """Tells whether a chat's window is open, without a query for every message sent."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine, memo: wa_book.Memo | None = None) -> None:
+        self.engine, self.memo = engine, memo
         self._until: dict[str, dt.datetime] = {}
 
     def opened(self, chat_id: str, until: dt.datetime) -> None:
@@ -44,8 +44,10 @@ class WindowBook:
         return until is not None and until > now
 
     def forget(self, chat_id: str) -> None:
-        """Drops a cached window (WhatsApp said it is closed)."""
+        """Drops a cached window (WhatsApp said it is closed), also where messages are recorded."""
         self._until.pop(chat_id, None)
+        if self.memo is not None:
+            self.memo.forget(chat_id)
 
     async def close(self, chat_id: str, at: dt.datetime) -> None:
         """Records WhatsApp's word that the window is closed (error 131047)."""

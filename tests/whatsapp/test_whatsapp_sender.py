@@ -214,3 +214,23 @@ async def test_token_and_media_links_never_reach_logs_or_rows(
     assert TOKEN not in dump
     assert MEDIA_URL_MARKER not in dump
     assert "whatsapp_media" not in dump
+
+
+async def test_read_receipts_only_when_switched_on(tmp_path: Path, graph: Served) -> None:
+    url = f"sqlite:///{tmp_path / 'read.db'}"
+    async with running(url, tmp_path / "files", graph, whatsapp_mark_read=True) as wa:
+        wa.fake.reset()
+        phone = Phone(wa, CHAT)
+        await phone.say("halo")
+        receipts = [c["json"] for c in wa.fake.calls if c["json"] and "status" in c["json"]]
+        assert receipts == [
+            {
+                "messaging_product": "whatsapp",
+                "status": "read",
+                "message_id": wa.rows(models.InboundUpdate)[0].external_id,
+            }
+        ]
+    async with running(f"sqlite:///{tmp_path / 'unread.db'}", tmp_path / "f2", graph) as wa:
+        wa.fake.reset()
+        await Phone(wa, CHAT).say("halo")
+        assert not [c for c in wa.fake.calls if c["json"] and "status" in c["json"]]

@@ -106,6 +106,14 @@ async def test_error_131047_sends_the_template_and_never_the_same_text_again(wa:
     await wa.core.dispatcher.drain()
     assert len(wa.fake.sent) == 2  # nothing resent
     assert not await sender(wa).windows.is_open(CHAT, dt.datetime.now(dt.UTC))
+    # the reporter answers the template at once: the held question comes first, then the reply
+    replies = await phone.say("tidak")
+    assert words(replies[0]).startswith("Apakah kamu, atau orang yang kamu laporkan")
+    assert words(replies[1]).startswith("Apakah aman untuk chat sekarang?")
+    assert refused.id is not None
+    assert {r.error for r in wa.rows(models.OutboxMessage) if r.id == refused.id} == {
+        "outside_window:released"
+    }
 
 
 async def test_async_131047_failure_holds_the_message_and_queues_the_template(
