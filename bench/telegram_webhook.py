@@ -87,6 +87,7 @@ def server(target: str, env: dict[str, str]) -> Iterator[str]:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", target, "--factory", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
+    command += ["--timeout-keep-alive", "60"]  # reporters think for seconds between updates
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
     try:

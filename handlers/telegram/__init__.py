@@ -34,9 +34,8 @@ def register(core: Core, app: FastAPI) -> None:
         overall=settings.telegram_overall_rate,
     )
     processor = Processor(core.inbox)
-    core.add_channel(
-        Channel.TELEGRAM, TelegramSender(driver, pacer), TelegramTranslator(core, driver)
-    )
+    translator = TelegramTranslator(core, driver, spawn=processor.spawn)
+    core.add_channel(Channel.TELEGRAM, TelegramSender(driver, pacer), translator)
     app.include_router(build_router(processor, settings.telegram_webhook_secret))
     app.state.telegram = processor
     if settings.telegram_webhook_url is None:

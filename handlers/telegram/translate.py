@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from bot.core import Core
@@ -48,12 +48,15 @@ DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 """A /start payload as t.me links carry it; anything else is dropped, never taken as an answer."""
 DOWNLOAD_TRIES = 3
 
+Spawn = Callable[[Coroutine[Any, Any, None]], None]
+"""Runs a side call (answering a button press) beside the turn instead of before it."""
+
 
 class TelegramTranslator:
     """The Telegram channel's translator for the inbox (see bot.inbox.Translator)."""
 
-    def __init__(self, core: Core, driver: Driver) -> None:
-        self.core, self.driver = core, driver
+    def __init__(self, core: Core, driver: Driver, spawn: Spawn | None = None) -> None:
+        self.core, self.driver, self.spawn = core, driver, spawn
 
     async def __call__(self, payload: bytes) -> InboundEvent | None:
         """Returns the event an update stands for, or None when the engine has nothing to do."""
@@ -140,7 +143,10 @@ class TelegramTranslator:
 
     async def pressed(self, press: TgCallback) -> InboundEvent | None:
         """Answers a button press, retires its keyboard and returns the choice."""
-        await self.settle(press)
+        if self.spawn is not None:
+            self.spawn(self.settle(press))
+        else:
+            await self.settle(press)
         if press.data is None or press.chat_type not in (None, ChatType.PRIVATE):
             return None
         return InboundEvent(
@@ -162,8 +168,8 @@ class TelegramTranslator:
         for outcome in await asyncio.gather(*calls, return_exceptions=True):
             if isinstance(outcome, TgError):
                 log.warning("button press not settled", extra={"reason": outcome.reason})
-            elif isinstance(outcome, BaseException):
-                raise outcome
+            elif isinstance(outcome, Exception):
+                log.error("button press not settled", exc_info=outcome)
 
     def membership(self, change: TgMemberChange) -> None:
         """Marks a reporter who blocked the bot unreachable (and reachable again on unblock)."""
