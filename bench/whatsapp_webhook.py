@@ -1,6 +1,6 @@
 """WhatsApp webhook load: many reporters filing whole reports at once over loopback.
 
-Usage: python bench/whatsapp_webhook.py [--postgres URL] [--runs 3] [--reporters 64]
+Usage: python bench/whatsapp_webhook.py [--postgres URL] [--runs 3] [--reporters 32]
        [--connections 32] [--quick]
 
 Suara runs in its own process (uvicorn, one worker, the real app: signature check, durable inbox,
@@ -458,7 +458,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", default=os.environ.get("SUARA_TEST_POSTGRES_URL"))
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--reporters", type=int, default=64)
+    parser.add_argument("--reporters", type=int, default=32)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--quick", action="store_true", help="1 run, 8 reporters, 8 connections")
     args = parser.parse_args()

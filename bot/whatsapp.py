@@ -134,34 +134,35 @@ def record_incoming(
     memo = memo or Memo(ttl=0)
     learnt: list[tuple[str | None, str | None, str, dt.datetime]] = []
     with db.session(engine) as session:
-        recorded = [_record_one(session, item, memo, learnt) for item in items]
+        rows, releases = [], []
+        for item in items:
+            record, chat_id, release = dict(item.record), item.chat_id, False
+            if item.at is not None and (item.wa_id or item.bsuid):
+                chat_id, until, release = _open_window(session, item, item.at, memo)
+                learnt.append((item.wa_id, item.bsuid, chat_id, until))
+                record |= {"chat_id": chat_id, "window_until": until.isoformat()}
+            rows.append((item.external_id, chat_id, _dump(record)))
+            releases.append(release)
+        ids = wa.record_inbound_many(session=session, channel=Channel.WHATSAPP.value, rows=rows)
+        recorded = [
+            Recorded(
+                inbound_id,
+                chat_id,
+                _release_held(session, chat_id, item.at)
+                if inbound_id and release and chat_id and item.at
+                else 0,
+            )
+            for item, (_, chat_id, _), inbound_id, release in zip(
+                items, rows, ids, releases, strict=True
+            )
+        ]
     for entry in learnt:
         memo.learn(*entry)
     return recorded
 
 
-def _record_one(
-    session: Session,
-    item: Incoming,
-    memo: Memo,
-    learnt: list[tuple[str | None, str | None, str, dt.datetime]],
-) -> Recorded:
-    record, chat_id = dict(item.record), item.chat_id
-    until, release = None, False
-    if item.at is not None and (item.wa_id or item.bsuid):
-        chat_id, until, release = _open_window(session, item, item.at, memo)
-        learnt.append((item.wa_id, item.bsuid, chat_id, until))
-        record |= {"chat_id": chat_id, "window_until": until.isoformat()}
-    row = queries.record_inbound(
-        session=session,
-        channel=Channel.WHATSAPP.value,
-        external_id=item.external_id,
-        chat_id=chat_id,
-        payload=json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(),
-    )
-    if row is None or chat_id is None or item.at is None or not release:
-        return Recorded(row.id if row else None, chat_id)
-    return Recorded(row.id, chat_id, _release_held(session, chat_id, item.at))
+def _dump(record: dict[str, Any]) -> bytes:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _open_window(

@@ -28,7 +28,9 @@ def register(core: Core, app: FastAPI) -> None:
         phone_number_id=phone_number_id,
         timeout=settings.whatsapp_timeout_seconds,
     )
-    languages = tuple(x.strip() for x in settings.whatsapp_template_language.split(",") if x)
+    languages = tuple(
+        x.strip() for x in settings.whatsapp_template_language.split(",") if x.strip()
+    )
     template = Template(settings.whatsapp_template_name, languages or ("id",))
     pacer = Pacer(settings.whatsapp_pair_burst, settings.whatsapp_pair_interval_seconds)
     memo = Memo()  # what the recording thread learnt; a closed window is forgotten there too

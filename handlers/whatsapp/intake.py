@@ -29,9 +29,10 @@ log = logging.getLogger(__name__)
 MAX_BODY = 3 * 1024 * 1024
 """Meta's bodies are a few kilobytes; anything this big is refused with 413."""
 
-TURNS_AT_ONCE = 2
-"""Updates processed side by side: the rest of the CPU stays with acknowledging webhooks, so a
-burst is taken in at once and worked off from the durable inbox at the turns' own pace."""
+TURNS_AT_ONCE = {"sqlite": 1, "postgresql": 2}
+"""Updates processed side by side (SQLite has one writer anyway): the rest of the CPU and of the
+database stays with acknowledging webhooks, so a burst is taken in at once and worked off from
+the durable inbox at the turns' own pace."""
 
 
 class Intake:
@@ -51,7 +52,7 @@ class Intake:
         self._recorder = Recorder(core.engine, memo or wa_book.Memo())
         self._tasks: set[asyncio.Task[None]] = set()
         self._last: dict[str | None, asyncio.Task[None]] = {}
-        self._turns = asyncio.Semaphore(TURNS_AT_ONCE)
+        self._turns = asyncio.Semaphore(TURNS_AT_ONCE.get(core.engine.dialect.name, 2))
 
     def subscribe(self, mode: str | None, token: str | None) -> bool:
         """Returns whether Meta's subscription handshake carries our verify token."""
