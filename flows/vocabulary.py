@@ -42,6 +42,7 @@ class Command(StrEnum):
     SKIP = "skip"
     DONE = "done"
     MENU = "menu"
+    CLEAR_CHAT = "clear"
 
 
 class MediaKind(StrEnum):
@@ -101,6 +102,7 @@ class EventName(StrEnum):
     FOLLOW_UP_RECEIVED = "follow_up_received"
     CONTACT_SHARED = "contact_shared"
     LOCATION_SHARED = "location_shared"
+    CHAT_CLEAR_REQUESTED = "chat_clear_requested"
 
 
 class Fact(StrEnum):

@@ -58,6 +58,11 @@ class Reporter(_Row, table=True):
     unreachable_at: datetime | None = _utc()
     wa_window_until: datetime | None = _utc()
     code_word_hash: str | None = None
+    code_word_failures: int = 0
+    safe_times: list[str] = Field(default_factory=list, sa_type=JSONList)
+    utc_offset_minutes: int | None = None
+    restricted_at: datetime | None = _utc()
+    erased_at: datetime | None = _utc()
 
 
 class Conversation(_Row, table=True):
@@ -126,6 +131,10 @@ class Case(_Row, table=True):
     answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDict)
     needs_human: bool = False
     submitted_at: datetime | None = _utc()
+    legal_hold: bool = False
+    legal_hold_reason: str | None = None
+    minimised_at: datetime | None = _utc()
+    erased_at: datetime | None = _utc()
     updated_at: datetime = _utc_now(on_update=True)
 
 
@@ -156,6 +165,8 @@ class Attachment(_Row, table=True):
     path: str | None = None
     status: str = "stored"
     external_ref: str | None = None
+    clean_path: str | None = None
+    clean_sha256: str | None = None
 
 
 class OutboxMessage(_Row, table=True):
@@ -188,6 +199,7 @@ class Consent(_Row, table=True):
     reporter_id: int = Field(foreign_key="reporter.id", index=True)
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
     purpose: str
+    recipient: str | None = None
     text_version: str
     locale: str
     channel: str
