@@ -51,6 +51,7 @@ class Outcome:
 
     message_id: int
     sent: bool
+    external_id: str | None = None
 
 
 def utcnow() -> dt.datetime:
@@ -88,7 +89,11 @@ class Dispatcher:
         self._loop = asyncio.get_running_loop()
         while True:
             self._wake.clear()
-            sent = await self.drain()
+            try:
+                sent = await self.drain()
+            except Exception as error:  # a locked or lost database must not stop delivery
+                log.warning("outbox drain failed", extra={"error": type(error).__name__})
+                sent = 0
             if not sent:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
@@ -102,7 +107,8 @@ class Dispatcher:
             if not claimed:
                 return batches
             batches += 1
-            await asyncio.gather(*(self._send_chat(rows) for rows in _by_chat(claimed)))
+            sent = await asyncio.gather(*(self._send_chat(rows) for rows in _by_chat(claimed)))
+            await asyncio.to_thread(self._complete, [pair for chat in sent for pair in chat])
 
     def _claim(self, limit: int) -> list[models.OutboxMessage]:
         with db.session(self.engine) as session:
@@ -110,11 +116,18 @@ class Dispatcher:
                 session=session, now=utcnow(), lease_seconds=self.lease_seconds, limit=limit
             )
 
-    async def _send_chat(self, rows: list[models.OutboxMessage]) -> None:
-        for row in rows:
+    async def _send_chat(self, rows: list[models.OutboxMessage]) -> list[tuple[int, str | None]]:
+        """Sends one chat's rows in order; after a failure the rest go back to the queue at once."""
+        sent: list[tuple[int, str | None]] = []
+        for position, row in enumerate(rows):
             outcome = await self._send_one(row)
             if not outcome.sent:
-                return
+                rest = [r.id or 0 for r in rows[position + 1 :]]
+                if rest:
+                    await asyncio.to_thread(self._release, rest)
+                break
+            sent.append((outcome.message_id, outcome.external_id))
+        return sent
 
     async def _send_one(self, row: models.OutboxMessage) -> Outcome:
         assert row.id is not None
@@ -129,15 +142,23 @@ class Dispatcher:
             log.warning("send failed", extra={"outbox_id": row.id, "reason": failure.reason})
             await asyncio.to_thread(self._after_failure, row, failure)
             return Outcome(row.id, sent=False)
-        await asyncio.to_thread(self._complete, row.id, external_id)
-        return Outcome(row.id, sent=True)
+        return Outcome(row.id, sent=True, external_id=external_id)
 
-    def _complete(self, message_id: int, external_id: str | None) -> None:
+    def _complete(self, sent: list[tuple[int, str | None]]) -> None:
+        """Marks a round's sent messages in one transaction."""
+        if not sent:
+            return
         with db.session(self.engine) as session:
-            outbox.complete_outbox(session=session, message_id=message_id, external_id=external_id)
+            outbox.complete_outbox_many(session=session, sent=sent)
+
+    def _release(self, message_ids: list[int]) -> None:
+        with db.session(self.engine) as session:
+            outbox.release_outbox(session=session, message_ids=message_ids)
 
     def _after_failure(self, row: models.OutboxMessage, failure: SendFailed) -> None:
-        delay = None if failure.permanent else backoff(row.attempts, failure.retry_after)
+        throttled = failure.retry_after is not None and not failure.permanent
+        attempts = row.attempts - 1 if throttled else row.attempts  # throttling is not a failure
+        delay = None if failure.permanent else backoff(max(attempts, 1), failure.retry_after)
         if delay is None:
             status = "failed" if failure.permanent else "dead"
             self._fail(row, failure.reason, status, unreachable=failure.unreachable)
@@ -148,6 +169,7 @@ class Dispatcher:
                 message_id=row.id or 0,
                 at=utcnow() + dt.timedelta(seconds=delay),
                 error=failure.reason,
+                refund_attempt=throttled,
             )
 
     def _fail(

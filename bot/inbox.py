@@ -15,6 +15,9 @@ from storage import db, models, queries
 
 log = logging.getLogger(__name__)
 
+RETRY_DELAYS = (10, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600)
+"""Seconds before each new try of an update that failed; after the last one it is failed."""
+
 Translator = Callable[[bytes], Awaitable[InboundEvent | None]]
 """Turns one recorded payload into one inbound event (None: nothing for the engine)."""
 
@@ -59,10 +62,28 @@ class Inbox:
         for inbound_id in ids:
             try:
                 await self.process(inbound_id)
-            except Exception:  # one bad update must not block the others
-                log.exception("inbound update failed", extra={"inbound_id": inbound_id})
-                await asyncio.to_thread(self._mark, inbound_id, "failed", "processing_error")
+            except Exception as error:  # one bad update must not block the others
+                log.warning(
+                    "inbound update failed",
+                    extra={"inbound_id": inbound_id, "error": type(error).__name__},
+                )
+                await asyncio.to_thread(self._retry_later, inbound_id, type(error).__name__)
         return len(ids)
+
+    def _retry_later(self, inbound_id: int, error: str) -> None:
+        """Counts a failed try; schedules the next, or marks the update failed after the last."""
+        with db.session(self.engine) as session:
+            row = session.get(models.InboundUpdate, inbound_id)
+            if row is None or row.status != "pending":
+                return
+            if row.attempts >= len(RETRY_DELAYS):
+                queries.mark_inbound(
+                    session=session, inbound_id=inbound_id, status="failed", error=error
+                )
+                log.error("inbound update given up", extra={"inbound_id": inbound_id})
+                return
+            at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=RETRY_DELAYS[row.attempts])
+            queries.defer_inbound(session=session, inbound_id=inbound_id, error=error, at=at)
 
     def _load(self, inbound_id: int) -> models.InboundUpdate | None:
         with db.session(self.engine) as session:

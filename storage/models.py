@@ -104,6 +104,7 @@ class InboundUpdate(_Row, table=True):
     attempts: int = 0
     error: str | None = None
     step_id: str | None = None
+    next_attempt_at: datetime | None = _utc()
 
 
 class Case(_Row, table=True):

@@ -109,9 +109,34 @@ def complete_outbox(*, session: Session, message_id: int, external_id: str | Non
     return _save(session, row)
 
 
-def retry_outbox(*, session: Session, message_id: int, at: datetime, error: str) -> OutboxMessage:
-    """Put a message back in the queue for another attempt at the given time."""
+def complete_outbox_many(*, session: Session, sent: list[tuple[int, str | None]]) -> None:
+    """Mark several messages sent, each with the channel's message id, in one statement."""
+    now = utcnow()
+    rows = [
+        {"id": message_id, "status": "sent", "external_id": external_id, "sent_at": now}
+        | {"lease_until": None, "error": None}
+        for message_id, external_id in sent
+    ]
+    session.execute(update(OutboxMessage), rows)
+
+
+def release_outbox(*, session: Session, message_ids: list[int]) -> None:
+    """Return claimed messages that were not tried to the queue, without counting an attempt."""
+    session.exec(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(message_ids), col(OutboxMessage.status) == "sending")
+        .values(status="pending", lease_until=None, attempts=col(OutboxMessage.attempts) - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def retry_outbox(
+    *, session: Session, message_id: int, at: datetime, error: str, refund_attempt: bool = False
+) -> OutboxMessage:
+    """Put a message back in the queue for another try at the given time (a throttle is free)."""
     row = _get(session, message_id)
+    if refund_attempt:
+        row.attempts = max(row.attempts - 1, 0)
     row.status = "pending"
     row.next_attempt_at = at
     row.lease_until = None

@@ -8,7 +8,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -86,12 +86,26 @@ def record_inbound(
 def pending_inbound(
     *, session: Session, limit: int, older_than: datetime | None = None
 ) -> list[InboundUpdate]:
-    """Return pending updates, oldest first, optionally only those received before older_than."""
+    """Return pending updates due for a try, oldest first, optionally received before older_than."""
     query = select(InboundUpdate).where(col(InboundUpdate.status) == "pending")
     if older_than is not None:
         query = query.where(col(InboundUpdate.received_at) <= older_than)
+    due = col(InboundUpdate.next_attempt_at)
+    query = query.where(or_(due.is_(None), due <= utcnow()))
     query = query.order_by(col(InboundUpdate.received_at), col(InboundUpdate.id)).limit(limit)
     return list(session.exec(query))
+
+
+def defer_inbound(*, session: Session, inbound_id: int, error: str, at: datetime) -> InboundUpdate:
+    """Count a failed try of a pending update and set when it is tried again."""
+    row = session.get(InboundUpdate, inbound_id)
+    if row is None:
+        raise RowNotFound("inbound_update", inbound_id)
+    row.status, row.error, row.next_attempt_at = "pending", error, at
+    row.attempts += 1
+    session.add(row)
+    session.flush()
+    return row
 
 
 def mark_inbound(

@@ -7,10 +7,10 @@ import logging
 from collections.abc import Callable
 
 import pytest
-from conftest import SECRET, Harness
 from fakebot import TOKEN, FakeBotAPI
 from sqlalchemy import text
 from sqlmodel import SQLModel
+from tg_harness import SECRET, Harness
 
 from bot import cli
 from bot.settings import Settings

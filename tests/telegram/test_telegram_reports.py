@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 import pytest
-from conftest import Harness, Reporter
 from sqlmodel import col, select
+from tg_harness import Harness, Reporter
 
 from bot.envelopes import Channel
 from bot.i18n import Catalogs

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Harness
 from fakebot import FakeBotAPI
+from tg_harness import Harness
 
 from bot.envelopes import Channel, OutButton, OutgoingMessage
 from flows.registry import INTAKE

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from conftest import Phone, WaApp, choices, words
 from fake_graph import media_bytes
 from wa_bodies import contact, envelope, message, meta_bytes, text, value
+from wa_harness import Phone, WaApp, choices, words
 
 from storage import models
 from storage.whatsapp import WhatsAppContact

@@ -8,10 +8,10 @@ import json
 from typing import Any
 
 import pytest
-from conftest import BODIES, WaApp
 from fake_graph import PHONE_NUMBER_ID, media_bytes
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from wa_harness import BODIES, WaApp
 
 from bot.envelopes import Channel, InboundEvent
 from flows.vocabulary import ContactRef, InputKind, MediaKind

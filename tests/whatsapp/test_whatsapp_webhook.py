@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import BODIES, WaApp, running
 from fake_graph import Served
 from wa_bodies import APP_SECRET, VERIFY_TOKEN, contact, envelope, meta_bytes, sign, text, value
+from wa_harness import BODIES, WaApp, running
 
 from bot.settings import Settings
 from handlers.app import create_app

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from conftest import Phone, WaApp, running, words
 from fake_graph import Served
 from sqlmodel import col, select
 from wa_bodies import envelope, error_131047, meta_bytes, status, value
+from wa_harness import Phone, WaApp, running, words
 
 from bot import whatsapp as wa_book
 from bot.envelopes import Channel

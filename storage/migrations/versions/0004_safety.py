@@ -101,6 +101,11 @@ def upgrade() -> None:
     with op.batch_alter_table("consent", schema=None) as batch_op:
         batch_op.add_column(sa.Column("recipient", sa.String(), nullable=True))
 
+    with op.batch_alter_table("inbound_update", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True)
+        )
+
     with op.batch_alter_table("reporter", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("code_word_failures", sa.Integer(), nullable=False, server_default="0")
@@ -122,6 +127,9 @@ def downgrade() -> None:
 
     with op.batch_alter_table("consent", schema=None) as batch_op:
         batch_op.drop_column("recipient")
+
+    with op.batch_alter_table("inbound_update", schema=None) as batch_op:
+        batch_op.drop_column("next_attempt_at")
 
     with op.batch_alter_table("case", schema=None) as batch_op:
         batch_op.drop_column("erased_at")
