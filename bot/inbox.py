@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from sqlalchemy import Engine
 
@@ -18,8 +18,17 @@ log = logging.getLogger(__name__)
 RETRY_DELAYS = (10, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600)
 """Seconds before each new try of an update that failed; after the last one it is failed."""
 
+Item = tuple[str, str | None, bytes]
+"""(external id, chat id, payload) of one update."""
+
 Translator = Callable[[bytes], Awaitable[InboundEvent | None]]
 """Turns one recorded payload into one inbound event (None: nothing for the engine)."""
+
+
+def record_many(engine: Engine, channel: Channel, items: Sequence[Item]) -> list[int | None]:
+    """Stores updates that arrived together in one commit; None for each duplicate."""
+    with db.session(engine) as session:
+        return queries.record_inbound_many(session=session, channel=channel.value, rows=items)
 
 
 class Inbox:

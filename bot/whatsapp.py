@@ -143,7 +143,9 @@ def record_incoming(
                 record |= {"chat_id": chat_id, "window_until": until.isoformat()}
             rows.append((item.external_id, chat_id, _dump(record)))
             releases.append(release)
-        ids = wa.record_inbound_many(session=session, channel=Channel.WHATSAPP.value, rows=rows)
+        ids = queries.record_inbound_many(
+            session=session, channel=Channel.WHATSAPP.value, rows=rows
+        )
         recorded = [
             Recorded(
                 inbound_id,

@@ -5,6 +5,7 @@ functions live in storage.outbox and are re-exported here.
 """
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -81,6 +82,28 @@ def record_inbound(
     if row is None:
         logger.info("inbound duplicate ignored")
     return row
+
+
+def record_inbound_many(
+    *, session: Session, channel: str, rows: Sequence[tuple[str, str | None, bytes]]
+) -> list[int | None]:
+    """Insert (external id, chat id, payload) updates in one statement; None for a duplicate."""
+    first: dict[str, tuple[str, str | None, bytes]] = {}
+    for row in rows:
+        first.setdefault(row[0], row)
+    if not first:
+        return []
+    values = [
+        {"channel": channel, "external_id": external_id, "chat_id": chat_id, "payload": payload}
+        for external_id, chat_id, payload in first.values()
+    ]
+    stmt = (
+        dialect_insert(session, InboundUpdate)
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+        .returning(col(InboundUpdate.id), col(InboundUpdate.external_id))
+    )
+    inserted = {key: row_id for row_id, key in session.execute(stmt, values)}
+    return [inserted.pop(external_id, None) for external_id, _, _ in rows]
 
 
 def pending_inbound(

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlmodel import Field, Session, col, or_, select
 
 from storage.db import dialect_insert
-from storage.models import InboundUpdate, OutboxMessage, _Row, _utc, _utc_now
+from storage.models import OutboxMessage, _Row, _utc, _utc_now
 
 STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "played": 3, "failed": 4}
 """How far a message got; a later webhook never moves a row back (failed is final)."""
@@ -50,26 +50,6 @@ class WhatsAppDelivery(_Row, table=True):
     error_code: int | None = None
     error_title: str | None = None
     updated_at: datetime = _utc_now(on_update=True)
-
-
-def record_inbound_many(
-    *, session: Session, channel: str, rows: list[tuple[str, str | None, bytes]]
-) -> list[int | None]:
-    """Insert (external id, chat id, payload) updates in one statement; None for a duplicate."""
-    if not rows:
-        return []
-    values = [
-        {"channel": channel, "external_id": external_id, "chat_id": chat_id, "payload": payload}
-        for external_id, chat_id, payload in rows
-    ]
-    stmt = (
-        dialect_insert(session, InboundUpdate)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        .returning(col(InboundUpdate.id), col(InboundUpdate.external_id))
-    )
-    inserted = {external_id: row_id for row_id, external_id in session.exec(stmt).all()}
-    return [inserted.pop(external_id, None) for external_id, _, _ in rows]
 
 
 def resolve_chat(*, session: Session, wa_id: str | None, bsuid: str | None) -> WhatsAppContact:

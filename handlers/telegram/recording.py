@@ -11,7 +11,7 @@ import threading
 from sqlalchemy import Engine
 
 from bot.envelopes import Channel
-from bot.inbox_batch import Item, record_many
+from bot.inbox import Item, record_many
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.envelopes import Channel
-from bot.inbox_batch import record_many
+from bot.inbox import record_many
 from handlers.telegram.recording import Recorder
 from storage import db, models
 
