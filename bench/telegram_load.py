@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 import aiohttp
 from corpus import Builder
+from loadkit import Result, first_reply_latencies, percentile, wait_replies
 
 SECRET = "bench-webhook-secret_0123456789"
 PHOTO = "AgACAgUAAxkBAAIBbench-x"
@@ -79,21 +80,6 @@ def photo_size() -> dict[str, Any]:
     }
 
 
-@dataclass
-class Result:
-    updates_per_s: float
-    ack_p50_ms: float
-    ack_p99_ms: float
-    reply_p50_ms: float
-    reply_p99_ms: float
-    handled_per_s: float
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] if ordered else 0.0
-
-
 HEADERS = {"content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET}
 
 
@@ -119,28 +105,6 @@ async def post(session: aiohttp.ClientSession, url: str, body: bytes) -> float:
     if status != 200:
         raise RuntimeError(f"webhook answered {status}")
     return elapsed
-
-
-def first_reply_latencies(reporters: list[Reporter], counts: list[int]) -> list[float]:
-    """Maps replies to the updates that caused them (known counts per step); first reply each."""
-    latencies = []
-    for r in reporters:
-        index = 0
-        for step, sent_at in enumerate(r.sent_at):
-            if index < len(r.replies):
-                latencies.append(r.replies[index] - sent_at)
-            index += counts[step]
-    return latencies
-
-
-async def wait_replies(reporters: list[Reporter], counts: list[int], limit: float) -> None:
-    expected = sum(counts)
-    deadline = time.monotonic() + limit
-    while any(len(r.replies) < expected for r in reporters):
-        if time.monotonic() > deadline:
-            missing = sum(expected - len(r.replies) for r in reporters)
-            raise RuntimeError(f"{missing} replies never arrived")
-        await asyncio.sleep(0.05)
 
 
 def result(reporters: list[Reporter], counts: list[int], rate: float, handled: float) -> Result:

@@ -26,15 +26,11 @@ import contextlib
 import multiprocessing
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +40,10 @@ import uvicorn
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "telegram"), str(ROOT / "bench")]
 
+import loadkit  # noqa: E402
 from fakebot import TOKEN, Call, FakeBotAPI  # noqa: E402
-from fastapi import FastAPI, Request, Response  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+from loadkit import cpu_model, free_port, postgres_schema, server  # noqa: E402
 from telegram_load import (  # noqa: E402
     PHOTO,
     REPORT,
@@ -59,51 +55,12 @@ from telegram_load import (  # noqa: E402
     reply_counts,
 )
 
-from storage.db import normalise_url  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 
 
 def bare_app() -> FastAPI:
     """The ceiling: the same route, reading the body and answering 200, nothing else."""
-    app = FastAPI()
-
-    @app.post("/webhooks/telegram")
-    async def receive(request: Request) -> Response:
-        await request.body()
-        return Response(status_code=200)
-
-    return app
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def server(target: str, env: dict[str, str]) -> Iterator[str]:
-    """Runs `uvicorn <target> --factory` in its own process; yields its base URL."""
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", target, "--factory", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
-    command += ["--timeout-keep-alive", "60"]  # reporters think for seconds between updates
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                httpx.get(f"{base}/docs", timeout=1)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"{target} did not start") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    return loadkit.bare_app("/webhooks/telegram")
 
 
 def serve_fake(port: int, replies: Any) -> None:
@@ -181,29 +138,13 @@ def suara_env(database_url: str, files: Path, fake: FakeProcess, driver: str) ->
     }
 
 
-@contextlib.contextmanager
-def postgres_schema(base: str) -> Iterator[str]:
-    """Yields the URL of a fresh schema, dropped afterwards."""
-    schema = f"bench_tg_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalise_url(base))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
 async def measure_suara(
     database_url: str, args: argparse.Namespace, fake: FakeProcess, base_id: int
 ) -> tuple[Result, Result]:
     upgrade(database_url)
     with tempfile.TemporaryDirectory() as files:
         env = suara_env(database_url, Path(files), fake, args.driver)
-        with server("handlers.app:create_app", env) as base:
+        with server("handlers.app:create_app", env, keep_alive=60) as base:
             url = f"{base}/webhooks/telegram"
             counts = await reply_counts(url, fake, base_id)
             assert all(c >= 1 for c in counts), counts
@@ -227,7 +168,7 @@ async def one_run(args: argparse.Namespace, run: int) -> dict[str, Any]:
             sqlite = f"sqlite:///{Path(folder) / 'bench.db'}"
             found["sqlite"] = await measure_suara(sqlite, args, fake, 2_000_000 + run * 100_000)
         if args.postgres:
-            with postgres_schema(args.postgres) as url:
+            with postgres_schema(args.postgres, "bench_tg") as url:
                 found["postgresql"] = await measure_suara(
                     url, args, fake, 3_000_000 + run * 100_000
                 )
@@ -268,14 +209,6 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
                 f"{median([p.handled_per_s for p in picked]):,.0f} |"
             )
     return "\n".join(lines)
-
-
-def cpu_model() -> str:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown CPU"
 
 
 def main() -> None:

@@ -29,12 +29,10 @@ import os
 import platform
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,16 +40,23 @@ import httpx2 as httpx  # httpx 0.28 spends ~8 ms CPU per request at 32 connecti
 import uvicorn
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "whatsapp")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "whatsapp"), str(ROOT / "bench")]
 
+import loadkit  # noqa: E402
 from fake_graph import PHONE_NUMBER_ID, TOKEN, FakeGraph, Sent, media_sha256_b64  # noqa: E402
-from fastapi import FastAPI, Request, Response  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+from loadkit import (  # noqa: E402
+    Result,
+    cpu_model,
+    first_reply_latencies,
+    percentile,
+    postgres_schema,
+    server,
+    wait_replies,
+)
 from wa_bodies import APP_SECRET, contact, envelope, image, meta_bytes, sign, value  # noqa: E402
 from wa_bodies import message as wa_message  # noqa: E402
 
-from storage.db import normalise_url  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 
 REPORT: list[tuple[str, str]] = [
@@ -73,58 +78,7 @@ REPORT: list[tuple[str, str]] = [
 
 def bare_app() -> FastAPI:
     """The ceiling: the same route, reading the body and answering 200, nothing else."""
-    app = FastAPI()
-
-    @app.post("/webhooks/whatsapp")
-    async def receive(request: Request) -> Response:
-        await request.body()
-        return Response(status_code=200)
-
-    return app
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def server(target: str, env: dict[str, str]) -> Iterator[str]:
-    """Runs `uvicorn <target> --factory` in its own process; yields its base URL."""
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        target,
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-        "--timeout-keep-alive",
-        "120",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/docs", timeout=1)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"{target} did not start") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    return loadkit.bare_app("/webhooks/whatsapp")
 
 
 @contextlib.asynccontextmanager
@@ -163,22 +117,6 @@ def suara_env(database_url: str, files: Path, api_base_url: str) -> dict[str, st
     }
 
 
-@contextlib.contextmanager
-def postgres_schema(base: str) -> Iterator[str]:
-    """Yields the URL of a fresh schema, dropped afterwards."""
-    schema = f"bench_wa_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalise_url(base))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
 # ----------------------------------------------------------------------------- load
 
 
@@ -202,21 +140,6 @@ class Reporter:
             reply = {"type": "button_reply", "button_reply": {"id": what, "title": what[:20]}}
             found = wa_message(self.wa_id, "interactive", reply)
         return meta_bytes(envelope(value(contacts=[contact(self.wa_id)], messages=[found])))
-
-
-@dataclass
-class Result:
-    updates_per_s: float
-    ack_p50_ms: float
-    ack_p99_ms: float
-    reply_p50_ms: float
-    reply_p99_ms: float
-    handled_per_s: float
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] if ordered else 0.0
 
 
 async def post(client: httpx.AsyncClient, url: str, raw: bytes) -> float:
@@ -247,28 +170,6 @@ def wire(fake: FakeGraph, reporters: list[Reporter], counts: list[int]) -> None:
             found.arrived.set()
 
     fake.on_sent = on_sent
-
-
-def first_reply_latencies(reporters: list[Reporter], counts: list[int]) -> list[float]:
-    """Maps replies to the updates that caused them (known counts per step); first reply each."""
-    latencies = []
-    for r in reporters:
-        index = 0
-        for step, sent_at in enumerate(r.sent_at):
-            if index < len(r.replies):
-                latencies.append(r.replies[index] - sent_at)
-            index += counts[step]
-    return latencies
-
-
-async def wait_replies(reporters: list[Reporter], counts: list[int], limit: float) -> None:
-    expected = sum(counts)
-    deadline = time.perf_counter() + limit
-    while any(len(r.replies) < expected for r in reporters):
-        if time.perf_counter() > deadline:
-            missing = sum(expected - len(r.replies) for r in reporters)
-            raise RuntimeError(f"{missing} replies never arrived")
-        await asyncio.sleep(0.05)
 
 
 async def burst(
@@ -376,7 +277,9 @@ async def measure(args: argparse.Namespace) -> dict[str, list[Result]]:
             bases = {"ceiling": stack.enter_context(server("bench.whatsapp_webhook:bare_app", {}))}
             backends = {"SQLite": f"sqlite:///{Path(tmp) / 'suara.db'}"}
             if args.postgres:
-                backends["PostgreSQL"] = stack.enter_context(postgres_schema(args.postgres))
+                backends["PostgreSQL"] = stack.enter_context(
+                    postgres_schema(args.postgres, "bench_wa")
+                )
             for name, url in backends.items():
                 upgrade(url)
                 files = Path(tmp) / f"files-{name}"
@@ -436,7 +339,7 @@ def table(results: dict[str, list[Result]], args: argparse.Namespace) -> str:
         lines[-1] += (
             f"| {median(found, 'handled_per_s'):,.0f} | {runs} |" if replies else f"| – | {runs} |"
         )
-    cpu = platform.processor() or _cpu_model()
+    cpu = cpu_model()
     lines += [
         "",
         f"{args.runs} runs, {args.reporters} reporters x {len(REPORT)} updates per burst, "
@@ -444,14 +347,6 @@ def table(results: dict[str, list[Result]], args: argparse.Namespace) -> str:
         f"Python {platform.python_version()}, {platform.system()}.",
     ]
     return "\n".join(lines)
-
-
-def _cpu_model() -> str:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.machine()
 
 
 def main() -> None:

@@ -1,0 +1,148 @@
+"""What the webhook load benchmarks share: processes, ports, schemas, timing and percentiles."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from fastapi import FastAPI, Request, Response
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from storage.db import normalise_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Timed(Protocol):
+    """A simulated reporter: when it sent each update and when replies reached the fake."""
+
+    sent_at: list[float]
+    replies: list[float]
+
+
+@dataclass
+class Result:
+    """One measured phase."""
+
+    updates_per_s: float
+    ack_p50_ms: float
+    ack_p99_ms: float
+    reply_p50_ms: float
+    reply_p99_ms: float
+    handled_per_s: float
+
+
+def bare_app(path: str) -> FastAPI:
+    """The ceiling: the same route, reading the body and answering 200, nothing else."""
+    app = FastAPI()
+
+    @app.post(path)
+    async def receive(request: Request) -> Response:
+        await request.body()
+        return Response(status_code=200)
+
+    return app
+
+
+def free_port() -> int:
+    """Returns a loopback port nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _up(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - loopback only
+            return True
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def server(target: str, env: dict[str, str], keep_alive: int = 120) -> Iterator[str]:
+    """Runs `uvicorn <target> --factory` in its own process; yields its base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", target, "--factory", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
+    command += ["--timeout-keep-alive", str(keep_alive)]  # reporters think between updates
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while not _up(f"{base}/docs"):
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"{target} did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def postgres_schema(base: str, prefix: str) -> Iterator[str]:
+    """Yields the URL of a fresh schema, dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(normalise_url(base))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Returns the q-th percentile (nearest rank), 0 for no values."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def first_reply_latencies(reporters: Sequence[Timed], counts: list[int]) -> list[float]:
+    """Maps replies to the updates that caused them (known counts per step); first reply each."""
+    latencies = []
+    for r in reporters:
+        index = 0
+        for step, sent_at in enumerate(r.sent_at):
+            if index < len(r.replies):
+                latencies.append(r.replies[index] - sent_at)
+            index += counts[step]
+    return latencies
+
+
+async def wait_replies(reporters: Sequence[Timed], counts: list[int], limit: float) -> None:
+    """Waits until every reporter got all its replies; fails after `limit` seconds."""
+    expected = sum(counts)
+    deadline = time.perf_counter() + limit
+    while any(len(r.replies) < expected for r in reporters):
+        if time.perf_counter() > deadline:
+            missing = sum(expected - len(r.replies) for r in reporters)
+            raise RuntimeError(f"{missing} replies never arrived")
+        await asyncio.sleep(0.05)
+
+
+def cpu_model() -> str:
+    """Returns the CPU's model name, for the results table."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
