@@ -105,16 +105,24 @@ class Dispatcher:
         """Delivers until cancelled; in-flight requests are abandoned to the lease reaper."""
         self._loop = asyncio.get_running_loop()
         key = wakeup.register(self._loop, self._flag)
+        listener = (
+            asyncio.create_task(wakeup.listen(self.engine)) if wakeup.listens(self.engine) else None
+        )
         try:
             while True:
                 self._flag.clear()
                 await asyncio.sleep(self.tuning.coalesce_seconds)
-                await self.step()
+                try:
+                    await self.step()
+                except SQLAlchemyError as error:  # a locked or lost database must not stop it
+                    log.warning("escalation step failed", extra={"error": type(error).__name__})
                 if not self._flag.is_set():
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._flag.wait(), self.tuning.poll_seconds)
         finally:
             wakeup.unregister(key)
+            if listener is not None:
+                listener.cancel()
             await self._abandon()
 
     async def drain(self) -> int:

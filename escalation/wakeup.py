@@ -1,13 +1,27 @@
-"""Wake every dispatcher of this process right after a transaction that queued webhooks commits."""
+"""Wake dispatchers right after a transaction that queued webhooks commits.
+
+In this process through a commit hook; on PostgreSQL also in every other process, through a
+NOTIFY sent inside the transaction (delivered by PostgreSQL only if it commits) and a listener
+that each dispatcher runs.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from typing import Any
 
-from sqlalchemy import event
+import psycopg
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session
+
+from storage import db
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "suara_escalation"
+"""The PostgreSQL notification channel dispatchers listen on."""
 
 _lock = threading.Lock()
 _waiters: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Event]] = {}
@@ -47,3 +61,25 @@ def after_commit(session: Session) -> None:
         return
     session.info["escalation_wake"] = True
     event.listen(session, "after_commit", _after_commit, once=True)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"NOTIFY {CHANNEL}"))
+
+
+async def listen(engine: Engine, retry_seconds: float = 1.0, channel: str = CHANNEL) -> None:
+    """Relays other processes' notifications to this process's dispatchers until cancelled."""
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    while True:
+        try:
+            async with await psycopg.AsyncConnection.connect(url, autocommit=True) as connection:
+                await connection.execute(f"LISTEN {channel}")
+                notify()  # whatever was committed while nobody listened
+                async for _ in connection.notifies():
+                    notify()
+        except (psycopg.Error, OSError) as error:
+            log.warning("escalation listener lost", extra={"error": type(error).__name__})
+            await asyncio.sleep(retry_seconds)
+
+
+def listens(engine: Engine) -> bool:
+    """Whether dispatchers on this database listen for other processes' commits."""
+    return db.is_postgres(engine)
