@@ -1,5 +1,7 @@
 """Engine settings, sessions, UTC datetimes and the NUL-character rule."""
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -132,3 +134,56 @@ def test_database_errors_never_echo_parameters(engine: Engine) -> None:
     with pytest.raises(StatementError) as error:
         _add_reporter(engine, "Siti Aminah", unreachable_at=datetime(2026, 1, 1))
     assert "Siti Aminah" not in str(error.value)
+
+
+def test_sqlite_writers_of_one_process_take_turns_in_arrival_order(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'fifo.db'}")
+    order: list[str] = []
+    first_in = threading.Event()
+
+    def write(name: str, hold: float) -> None:
+        with engine.begin() as connection:
+            order.append(f"{name} in")
+            first_in.set()
+            time.sleep(hold)
+            connection.exec_driver_sql("SELECT 1")
+            order.append(f"{name} out")
+
+    try:
+        holder = threading.Thread(target=write, args=("a", 0.3))
+        holder.start()
+        first_in.wait()
+        waiters = []
+        for name in ("b", "c", "d"):
+            waiter = threading.Thread(target=write, args=(name, 0.0))
+            waiter.start()
+            waiters.append(waiter)
+            time.sleep(0.05)  # arrive in this order
+        began = time.perf_counter()
+        for thread in (holder, *waiters):
+            thread.join()
+        assert time.perf_counter() - began < 1.0
+        assert order == ["a in", "a out", "b in", "b out", "c in", "c out", "d in", "d out"]
+    finally:
+        engine.dispose()
+
+
+def test_a_failed_or_abandoned_sqlite_transaction_hands_its_turn_on(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'fifo.db'}")
+    try:
+        with pytest.raises(ZeroDivisionError), engine.begin():
+            1 / 0  # noqa: B018 - rolled back
+        abandoned = engine.connect()
+        abandoned.exec_driver_sql("SELECT 1")  # begins, never commits
+        abandoned.close()  # the pool's reset rolls it back
+        done = threading.Event()
+
+        def write() -> None:
+            with engine.begin() as connection:
+                connection.exec_driver_sql("SELECT 1")
+            done.set()
+
+        threading.Thread(target=write).start()
+        assert done.wait(2.0), "a later writer got its turn at once"
+    finally:
+        engine.dispose()
