@@ -7,7 +7,9 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
+from bot.consents import record_safe_times
 from bot.envelopes import Channel
+from bot.rights import apply_rights
 from flows.engine import Turn
 from flows.facts import case_facts
 from flows.state import State
@@ -35,6 +37,9 @@ AUDIT_DATA_KEYS = frozenset(
         "skipped",
         "urgency",
         "reason",
+        "recipient",
+        "result",
+        "case_id",
     }
 )
 """Event data that may go on the timeline: ids and codes, never free text."""
@@ -122,11 +127,14 @@ def record_consents(
     for event in turn.events:
         if event.name is not EventName.CONSENT_RECORDED:
             continue
+        case_id = event.data.get("case_id") or (case.id if case else None)
+        recipient = event.data.get("recipient")
         session.add(
             models.Consent(
                 reporter_id=reporter.id,
-                case_id=case.id if case else None,
+                case_id=int(str(case_id)) if case_id else None,
                 purpose=str(event.data["purpose"]),
+                recipient=str(recipient) if recipient else None,
                 text_version=str(event.data["version"]),
                 locale=turn.state.locale.value,
                 channel=channel.value,
@@ -161,6 +169,8 @@ def apply_turn(
         update_case(case, turn.state, at)
         record_events(session, case, turn.events, at)
     record_consents(session, reporter, case, turn, channel, at)
+    record_safe_times(reporter, turn.state, turn.events, at)
+    apply_rights(session, reporter, case, turn, channel, at)
     for event in turn.events:
         if event.name is EventName.REFERRAL_RECORDED:
             reporter.referral = str(event.data.get("source", ""))[:64]

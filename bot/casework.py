@@ -20,7 +20,7 @@ from flows.routing import COUNTRY_TIMEZONES
 from flows.vocabulary import Fact, Locale, Plain, Text
 from storage import outbox
 from storage.escalation_models import Caseworker, Escalation
-from storage.models import Case, Conversation
+from storage.models import Case, Conversation, Reporter
 
 MAX_TEXT = 4000
 """A reply longer than this is refused (it must fit one chat message)."""
@@ -168,12 +168,19 @@ def notify(session: Session, catalogs: Catalogs, case: Case, text: Text) -> int:
     locale = Locale(case.locale) if case.locale in set(Locale) else Locale.ID
     zone = COUNTRY_TIMEZONES.get(case.destination_country or "", "Asia/Jakarta")
     renderer = Renderer(catalogs, locale, zone, {Fact.CASE_REFERENCE: case.reference})
-    message = OutgoingMessage(text=renderer.text(text), locale=locale.value)
-    outbox.enqueue_outbox(
+    from bot.safe_times import hold_until_safe  # issue 6: only inside the reporter's safe times
+    from bot.wa_texts import UNPROMPTED  # issue 6: WhatsApp holds it behind the neutral template
+
+    extra = {UNPROMPTED: True}
+    message = OutgoingMessage(text=renderer.text(text), locale=locale.value, extra=extra)
+    rows = outbox.enqueue_outbox(
         session=session,
         conversation_id=conversation.id,
         channel=conversation.channel,
         chat_id=conversation.chat_id,
         payloads=[message.to_payload()],
     )
+    reporter = session.get(Reporter, case.reporter_id)
+    if reporter is not None:
+        hold_until_safe(rows[0], reporter, dt.datetime.now(dt.UTC))
     return 1

@@ -46,6 +46,12 @@ def serve(host: str, port: int, *, demo: bool) -> None:
         os.environ["DEMO"] = "true"
         os.environ.setdefault("DATABASE_URL", "sqlite:///var/demo.db")
     settings = Settings()
+    from bot.keys import KeyringError, install
+
+    try:
+        install(settings)
+    except KeyringError as error:  # `serve` without ENCRYPTION_KEYS
+        raise SystemExit(f"suara: {error}") from None
     ensure_catalogs()
     migrate(settings)
     if demo:
@@ -69,6 +75,11 @@ def parser() -> argparse.ArgumentParser:
     locales.add_argument("--compile-only", action="store_true", help="only compile .po to .mo")
     add_telegram_commands(commands)
     add_escalation_commands(commands)
+    purge = commands.add_parser("retention", help="run the retention job and print its counts")
+    purge.add_argument("--run-once", action="store_true", required=True, help="run it now")
+    keys = commands.add_parser("keys", help="encryption keys: new key, re-encrypt with the current")
+    keys.add_argument("action", choices=("new", "rotate"))
+    keys.add_argument("--batch-size", type=int, default=500)
     return root
 
 
@@ -101,6 +112,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         migrate(Settings())
     elif args.command in ESCALATION_COMMANDS:
         return run_escalation_command(args, Settings())
+    elif args.command == "keys":
+        from bot.keys_cli import run as run_keys_command
+
+        return run_keys_command(args.action, args.batch_size, Settings())
+    elif args.command == "retention":
+        from bot.retention import command as retention_command
+
+        return retention_command(Settings())
     elif args.command == "telegram-webhook":
         return telegram_webhook(args.action)
     elif args.command == "locales":

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from bot import escalations
+from bot import escalations, keys, quick_exit
 from bot.contacts import load_contacts
 from bot.delivery import Dispatcher, Sender
 from bot.envelopes import Channel
@@ -57,6 +57,7 @@ def build_core(
     engine: Engine | None = None,
 ) -> Core:
     """Wires the bot's services for one process."""
+    keys.install(settings)
     engine = engine or db.make_engine(settings.database_url)
     catalogs = Catalogs()
     dispatcher = Dispatcher(engine, senders, lease_seconds=settings.outbox_lease_seconds)
@@ -65,10 +66,12 @@ def build_core(
         catalogs,
         build_context(settings, catalogs),
         on_commit=dispatcher.wake,
-        after_turn=[escalations.hook(settings)],
+        after_turn=[escalations.hook(settings), quick_exit.hook(catalogs)],
     )
     inbox = Inbox(engine, runner, translators)
-    ticker = Ticker(engine, runner, inbox, dispatcher, settings.timer_tick_seconds)
+    ticker = Ticker(
+        engine, runner, inbox, dispatcher, settings.timer_tick_seconds, settings=settings
+    )
     return Core(
         settings=settings,
         engine=engine,

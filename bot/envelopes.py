@@ -27,6 +27,8 @@ class StoredMedia:
     path: str | None = None
     too_large: bool = False
     external_ref: str | None = None
+    clean_path: str | None = None
+    clean_sha256: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""`suara token`, `suara deliveries` and `suara endpoints`: what operators of the hand-off need."""
+"""`suara token`, `caseworkers`, `deliveries` and `endpoints`: what hand-off operators need."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from bot.settings import Settings
 from escalation import endpoints
 from flows.routing import Office
 from storage import caseworkers, db, deliveries
-from storage.escalation_models import Delivery
+from storage.escalation_models import Caseworker, Delivery
 from storage.types import utcnow
 
-COMMANDS = frozenset({"token", "deliveries", "endpoints"})
+COMMANDS = frozenset({"token", "deliveries", "endpoints", "caseworkers"})
 
 
 def add_escalation_commands(
@@ -45,6 +45,14 @@ def add_escalation_commands(
         dest="action", required=True
     )
     ends.add_parser("list", help="endpoints from the office config, with their state")
+    people = subparsers.add_parser("caseworkers", help="caseworkers").add_subparsers(
+        dest="action", required=True
+    )
+    people.add_parser("list", help="caseworkers with their office and Telegram link")
+    link = people.add_parser("link-telegram", help="let a Telegram user press group buttons")
+    link.add_argument("caseworker", type=int, help="the id `token create` showed")
+    link.add_argument("telegram_user", nargs="?", help="the numeric Telegram user id")
+    link.add_argument("--unlink", action="store_true", help="remove the caseworker's link")
 
 
 def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) -> int:
@@ -54,6 +62,8 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) 
         with db.session(engine) as session:
             if args.command == "token":
                 return _token(session, args, out)
+            if args.command == "caseworkers":
+                return _caseworkers(session, args, out)
             if args.command == "deliveries" and args.action == "replay":
                 return _replay(session, args, out)
             if args.command == "deliveries":
@@ -85,6 +95,28 @@ def _token(session: Session, args: argparse.Namespace, out: TextIO) -> int:
     print(
         f"# caseworker {who.id}, office {who.office}: shown once, only its hash is kept", file=out
     )
+    return 0
+
+
+def _caseworkers(session: Session, args: argparse.Namespace, out: TextIO) -> int:
+    if args.action == "list":
+        for row in session.exec(select(Caseworker).order_by(col(Caseworker.id))):
+            kind = "system" if row.system_key else "supervisor" if row.supervisor else "caseworker"
+            linked = "telegram linked" if row.telegram_user_id else "no telegram"
+            print(f"{row.id}\t{row.office}\t{kind}\t{row.name}\t{linked}", file=out)
+        return 0
+    user = None if args.unlink else (args.telegram_user or "").strip()
+    if user is not None and not user.isdigit():
+        print("give the numeric Telegram user id (or --unlink)", file=out)
+        return 2
+    who = caseworkers.link_telegram(
+        session=session, caseworker_id=args.caseworker, telegram_user_id=user
+    )
+    if who is None:
+        print(f"no caseworker {args.caseworker} (system caseworkers cannot be linked)", file=out)
+        return 1
+    state = f"linked to Telegram user {user}" if user else "unlinked from Telegram"
+    print(f"caseworker {who.id} ({who.office}) {state}", file=out)
     return 0
 
 

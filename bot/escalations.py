@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import Engine
 
+from bot.group_alerts import group_alerts
+from bot.i18n import Catalogs
 from bot.runner import SavedTurn
 from bot.settings import Settings
 from escalation import offices, service
@@ -75,7 +77,10 @@ def build_desk(settings: Settings) -> Desk:
     if unknown:
         raise offices.ConfigError(f"unknown offices in the config: {sorted(unknown)}")
     respond = {urgency.value: delta for urgency, delta in RESPONSE_TARGETS.items()}
-    return Desk(directory=directory, base_url=settings.public_base_url, respond=respond)
+    groups = group_alerts(Catalogs(), directory, settings.escalation_offices_file)
+    return Desk(
+        directory=directory, base_url=settings.public_base_url, respond=respond, alerts=(groups,)
+    )
 
 
 class EscalationHook:

@@ -15,7 +15,6 @@ from bot import casework, escalations
 from bot.casework import Action, Outcome
 from bot.i18n import Catalogs
 from bot.settings import Settings
-from escalation.casework import actor_of
 from escalation.service import Desk
 from storage import caseworkers, db
 from storage import escalations as rows
@@ -58,37 +57,11 @@ class Handoff:
         with db.session(self.engine) as session:
             return caseworkers.caseworker_by_token(session=session, token=token, now=utcnow())
 
-    def cases(self, office: str, **filters: Any) -> list[tuple[Case, Escalation | None]]:
-        """Returns the cases an office may see, newest first."""
-        with db.session(self.engine) as session:
-            return rows.office_cases(session=session, office=office, **filters)
-
     def find(self, office: str, reference: str) -> Case | None:
         """Returns a case the office may see, or None."""
         with db.session(self.engine) as session:
             found = rows.office_case(session=session, office=office, reference=reference)
             return found[0] if found else None
-
-    def read(self, case_id: int, who: Caseworker) -> CaseFile:
-        """Returns a case with its timeline, notes and evidence; the reading is audited."""
-        with db.session(self.engine) as session:
-            case = session.get(Case, case_id)
-            assert case is not None
-            found = rows.escalation_of_case(session=session, case_id=case_id)
-            session.add(
-                CaseEvent(case_id=case_id, type="case_viewed", actor=actor_of(who), data={})
-            )
-            session.flush()
-            evidence = session.exec(
-                select(Attachment).where(col(Attachment.case_id) == case_id)
-            ).all()
-            return CaseFile(
-                case,
-                found,
-                caseworkers.timeline(session=session, case_id=case_id),
-                caseworkers.notes(session=session, case_id=case_id),
-                list(evidence),
-            )
 
     def act(self, case_id: int, who: Caseworker, action: Action) -> Outcome:
         """Carries out one caseworker action in its own transaction."""

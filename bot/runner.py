@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot import codeword
 from bot.cases import apply_turn
 from bot.envelopes import Channel, InboundEvent
 from bot.i18n import Catalogs, Renderer
@@ -100,6 +101,7 @@ class Runner:
             envelope = dict(conversation.state or {})
             state = from_json(envelope["engine"]) if envelope.get("engine") else None
             user_input = self._user_input(session, conversation, state, event, envelope)
+            user_input = codeword.with_code_word(user_input, reporter, state, event)
             turn = advance(state, user_input, self.context)
             if event.message_ref and state is not None and state.prompted:
                 refs = dict(envelope.get("refs", {}))
@@ -168,6 +170,8 @@ class Runner:
                 path=event.media.path,
                 status="too_large" if event.media.too_large else "stored",
                 external_ref=event.media.external_ref,
+                clean_path=event.media.clean_path,
+                clean_sha256=event.media.clean_sha256,
             )
             session.add(attachment)
             session.flush()

@@ -84,6 +84,30 @@ class Settings(BaseSettings):
     """Run the webhook dispatcher and the sweep in this process."""
     # --- end escalation (issue 5)
 
+    # --- issue 6: encryption
+    encryption_keys: SecretStr | None = None
+    """Comma-separated Fernet keys: the first encrypts, all decrypt (make one: `suara keys new`)."""
+    encryption_key_file: Path | None = None
+    """The generated key used when ENCRYPTION_KEYS is unset; default: <sqlite database>.key."""
+    encryption_allow_key_file: bool = False
+    """Let `suara serve` use the generated key file instead of ENCRYPTION_KEYS (the demo may)."""
+    # --- end issue 6: encryption
+
+    # --- issue 6: retention
+    retention_draft_days: float = Field(default=7, gt=0)
+    """Drafts without consent to handle the case, untouched this long, are erased (PROPOSAL)."""
+    retention_raw_days: float = Field(default=7, gt=0)
+    """Handled raw updates and sent messages older than this are deleted (PROPOSAL)."""
+    retention_inactive_days: float = Field(default=90, gt=0)
+    """Cases with no activity this long are minimised: free text and files go (PROPOSAL)."""
+    retention_chat_message_hours: float = Field(default=48, gt=0)
+    """Message ids kept for the quick exit (Telegram deletes only messages under 48 hours)."""
+    retention_every_minutes: float = Field(default=60, gt=0)
+    """How often the retention job runs (once per period across all processes)."""
+    retention_enabled: bool = True
+    """Run the retention job from the ticker in this process."""
+    # --- end issue 6: retention
+
     timer_tick_seconds: float = Field(default=30.0, gt=0)
     outbox_lease_seconds: int = Field(default=60, gt=0)
     demo: bool = False

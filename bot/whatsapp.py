@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.envelopes import Channel
+from bot.wa_texts import UNPROMPTED
 from storage import db, models, outbox, queries
 from storage import whatsapp as wa
 
@@ -345,7 +346,7 @@ def _release_held(session: Session, chat_id: str, at: dt.datetime) -> int:
             conversation_id=row.conversation_id,
             channel=Channel.WHATSAPP.value,
             chat_id=chat_id,
-            payloads=[dict(row.payload)],
+            payloads=[{k: v for k, v in row.payload.items() if k != UNPROMPTED}],
         )
     log.info("held messages released", extra={"count": len(held)})
     return len(held)

@@ -1,7 +1,8 @@
 """The seam for other alert channels (a Telegram caseworker group, say): called in the transaction.
 
-Nothing implements it yet; bot/ passes implementations to the Desk. An implementation queues its
-own rows (the reporter outbox, for a group chat) and never sends inline.
+bot/ passes implementations to the Desk (bot.group_alerts.GroupAlerts: Telegram caseworker groups).
+An implementation queues its own rows (the reporter outbox, for a group chat), never sends inline,
+and is called once per office alert: on opening (and reopening) and on each re-escalation.
 """
 
 from __future__ import annotations

@@ -58,6 +58,8 @@ class Office:
     name: str
     endpoints: tuple[Endpoint, ...] = ()
     telegram_group_id: str | None = None
+    third_party: bool = False
+    """A partner organisation, not Migrant CARE: the referral gate guards what it receives."""
 
 
 DEFAULT_ACK = {"P0": 15, "P1": 60, "P2": 8 * 60, "P3": 24 * 60}
@@ -179,7 +181,11 @@ def parse(
         )
         group = entry.get("telegram_group_id")
         offices[office_id] = Office(
-            office_id, str(entry.get("name", office_id)), endpoints, str(group) if group else None
+            office_id,
+            str(entry.get("name", office_id)),
+            endpoints,
+            str(group) if group else None,
+            third_party=bool(entry.get("third_party", False)),
         )
     operators = tuple(
         endpoint_from(e, OPERATOR, env, allow_private)

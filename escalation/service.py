@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from escalation import payload, wakeup
+from escalation import payload, referrals, wakeup
 from escalation.alerts import Alert, AlertChannel
 from escalation.endpoints import rows_by_name
 from escalation.offices import JAKARTA, LEVELS, Directory, Endpoint
@@ -74,6 +74,7 @@ def send(
         ):
             if endpoint_id in enabled:
                 chosen.setdefault(endpoint_id, (office, "office"))
+    shared = _gated(session, desk, case, chosen, {row.id: n for n, row in rows.items()}, now)
     respond_by = _respond_by(desk, case)
     queued = 0
     for endpoint_id, (office, level_name) in sorted(chosen.items()):
@@ -85,7 +86,7 @@ def send(
             base_url=desk.base_url,
             respond_by=respond_by,
         )
-        queued += deliveries.insert_delivery(
+        inserted = deliveries.insert_delivery(
             session=session,
             msg_id=f"esc_{escalation.id}_{key}_{endpoint_id}",
             escalation_id=escalation.id,
@@ -96,9 +97,35 @@ def send(
             payload=payload.encode(event_type, body, now),
             now=now,
         )
+        queued += inserted
+        if endpoint_id in shared and inserted:
+            recipient, basis = shared[endpoint_id]
+            referrals.record_share(session, case, recipient, "system", "escalation", basis, now)
     if queued:
         wakeup.after_commit(session)
     return queued
+
+
+def _gated(
+    session: Session,
+    desk: Desk,
+    case: Case,
+    chosen: dict[int, tuple[str, str]],
+    names: Mapping[int | None, str],
+    now: dt.datetime,
+) -> dict[int, tuple[str, referrals.Basis]]:
+    """Drops third-party endpoints the referral gate refuses; returns the allowed ones."""
+    shared: dict[int, tuple[str, referrals.Basis]] = {}
+    for endpoint_id in list(chosen):
+        recipient = referrals.third_party(desk.directory, names.get(endpoint_id))
+        if recipient is None:
+            continue
+        basis = referrals.gate(session, case, recipient, now)
+        if basis is None:
+            del chosen[endpoint_id]
+        else:
+            shared[endpoint_id] = (recipient, basis)
+    return shared
 
 
 def _respond_by(desk: Desk, case: Case) -> dt.datetime | None:
@@ -110,6 +137,10 @@ def _alert_channels(
     session: Session, desk: Desk, escalation: Escalation, case: Case, event_type: str
 ) -> None:
     level = min(escalation.level, LAST_LEVEL)
+    if not desk.alerts or not referrals.may_alert(
+        session, desk.directory, case, escalation.office, LEVELS[level], utcnow()
+    ):
+        return
     for channel in desk.alerts:
         channel.alert(
             session,
@@ -136,7 +167,7 @@ def open_or_update(
             case_id=case.id,
             kind=trigger,
             urgency=case.urgency,
-            office=case.lead_office or JAKARTA,
+            office=_handling_office(session, desk, case, now),
             ack_due_at=desk.directory.deadlines.ack_due(case.urgency, now),
             now=now,
         )
@@ -154,6 +185,15 @@ def open_or_update(
         return current
     _updated(session, desk, current, case, trigger, now)
     return current
+
+
+def _handling_office(session: Session, desk: Desk, case: Case, now: dt.datetime) -> str:
+    """Returns the lead office, or Jakarta while a partner lead may not see the case yet."""
+    lead = case.lead_office or JAKARTA
+    office = desk.directory.offices.get(lead)
+    if office is None or not office.third_party:
+        return lead
+    return lead if referrals.gate(session, case, office.id, now) is not None else JAKARTA
 
 
 def _opened(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from escalation import deadlines, endpoints, service, wakeup
+from escalation import deadlines, endpoints, rights, service, wakeup
 from storage import db, deliveries, escalations
 from storage.types import utcnow
 
@@ -47,6 +47,8 @@ class Sweeper:
             escalations.drop_disabled(session=session, now=now)
         with db.session(self.engine) as session:
             moved = deadlines.sweep(session, self.desk, now)
+        with db.session(self.engine) as session:
+            rights.sweep(session, self.desk, now)  # data-rights requests past 48 h
         if reaped:
             wakeup.notify()
         return reaped, moved

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flows import messages as msg
+from flows.consent import CONSENT_VERSIONS, Purpose
 from flows.editing import pick_answer
 from flows.facts import categories
 from flows.keywords import find_triggers
-from flows.opening import CONSENT_VERSION
 from flows.parsers import PARSERS, match_option, match_options, parse_yes_no
 from flows.steps import Ask, Choose, Collect, Option, Question, Review
 from flows.triage import level, raise_only
@@ -62,12 +62,13 @@ def choose_option(draft: Draft, step: Choose, option: Option) -> None:
     _record(draft, step.id, option.id)
     if option.consent:
         purpose, answer = option.consent
-        draft.update(consented=draft.state.consented or answer == "given")
+        if purpose == Purpose.CASE_HANDLING:
+            draft.update(consented=draft.state.consented or answer == "given")
         draft.emit(
             EventName.CONSENT_RECORDED,
             purpose=purpose,
             answer=answer,
-            version=CONSENT_VERSION,
+            version=CONSENT_VERSIONS[purpose],
         )
     if option.emits:
         draft.emit(option.emits, step=step.id)

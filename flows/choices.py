@@ -81,11 +81,19 @@ CONTACT_WAYS = (
 )
 
 SAFE_TIMES = (
-    Option("any", N_("Any time")),
-    Option("morning", N_("Mornings")),
-    Option("evening", N_("Evenings")),
-    Option("i_write_first", N_("Only after I write first")),
+    Option("any", N_("Any time"), consent=("contact_later", "given")),
+    Option("morning", N_("Mornings"), consent=("contact_later", "given")),
+    Option("afternoon", N_("Afternoons"), consent=("contact_later", "given")),
+    Option("evening", N_("Evenings"), consent=("contact_later", "given")),
+    Option("night", N_("At night"), consent=("contact_later", "given")),
+    Option(
+        "i_write_first",
+        N_("No, I will write first"),
+        aliases=("only after i write first", "tidak", "no"),
+        consent=("contact_later", "refused"),
+    ),
 )
+"""May we contact you later, and when: each answer is a contact_later consent (R-02 b)."""
 
 YES_NO = (
     Option("yes", N_("Yes")),

@@ -24,6 +24,7 @@ CLOSING = Flow(
                 "you chose. We never ask for money or passwords. To hide this chat, delete it."
             ),
             status=Status.SUBMITTED,
+            offer_code_word=True,
         ),
     ),
 )

@@ -59,10 +59,37 @@ TYPED: Mapping[str, tuple[Command, str | None]] = {
     ),
     **dict.fromkeys(("skip", "lewati", "lewat", "lompati", "-"), (Command.SKIP, None)),
     **dict.fromkeys(("done", "selesai", "cukup", "finish", "sudah selesai"), (Command.DONE, None)),
+    **dict.fromkeys(
+        ("hapus chat", "clear chat", "hapus", "hapus obrolan"), (Command.CLEAR_CHAT, None)
+    ),
+    **dict.fromkeys(
+        ("data saya", "my data", "lihat data saya", "see my data"), (Command.MY_DATA, None)
+    ),
+    **dict.fromkeys(
+        ("ubah", "correct", "ubah data", "correct my data", "perbaiki data"),
+        (Command.CORRECT, None),
+    ),
+    **dict.fromkeys(
+        ("hapus data saya", "delete my data", "hapus data", "delete my report"),
+        (Command.DELETE, None),
+    ),
+    **dict.fromkeys(
+        ("tarik persetujuan", "withdraw consent", "cabut persetujuan"), (Command.WITHDRAW, None)
+    ),
+    **dict.fromkeys(
+        ("batasi", "restrict", "batasi data", "restrict my data"), (Command.RESTRICT, None)
+    ),
+    **dict.fromkeys(
+        ("kata sandi", "code word", "ganti kata sandi", "change code word", "kata kunci"),
+        (Command.CODE_WORD, None),
+    ),
 }
 """Whole messages that are commands (after folding case, spaces and a leading slash)."""
 
-SLASH: Mapping[str, Command] = {command.value: command for command in Command}
+SLASH: Mapping[str, Command] = {
+    **{command.value: command for command in Command},
+    "hapus": Command.CLEAR_CHAT,
+}
 
 _FOLD = re.compile(r"[\s.!]+")
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from flows import codeword
 from flows import messages as msg
 from flows.answering import finish_multi, move_on, raise_urgency
 from flows.commands import command_of_button, parse_command
 from flows.editing import cancel_pick
 from flows.parsers import match_option
 from flows.state import Pending, State
-from flows.steps import Ask, Choose, Collect
+from flows.steps import Ask, Choose, Collect, Review
 from flows.turn import Draft, command, deadline, enter, prompt
 from flows.vocabulary import (
+    Button,
     Command,
     EventName,
     Fact,
@@ -95,7 +97,9 @@ def switch_language(draft: Draft, argument: str | None) -> None:
 
 def reprompt(draft: Draft) -> None:
     """Asks the current question again (or shows the current list of answers to change)."""
-    if draft.state.pending is Pending.EDIT_PICK:
+    if codeword.needs_check(draft):
+        codeword.ask_check(draft, then="resume")
+    elif draft.state.pending is Pending.EDIT_PICK:
         cancel_pick(draft)
     elif draft.state.status is Status.ACTIVE:
         prompt(draft, draft.step)  # type: ignore[arg-type]
@@ -160,14 +164,28 @@ def hand_over(draft: Draft) -> None:
 def show_menu(draft: Draft) -> None:
     """Shows the global commands as buttons."""
     other = "English" if draft.state.locale is Locale.ID else "Bahasa Indonesia"
-    buttons = (
-        command(Command.HELP, msg.BUTTON_HELP),
-        command(Command.BACK, msg.BUTTON_BACK),
-        command(Command.LANGUAGE, other),
-        command(Command.HUMAN, msg.BUTTON_HUMAN),
-        command(Command.RESTART, msg.BUTTON_RESTART),
-        command(Command.CANCEL, msg.BUTTON_CANCEL),
+    data = (
+        command(Command.MY_DATA, msg.BUTTON_MY_DATA),
+        command(Command.CLEAR_CHAT, msg.BUTTON_CLEAR_CHAT),
     )
+    buttons: tuple[Button, ...]
+    if draft.state.status is not Status.ACTIVE:
+        buttons = (
+            command(Command.HELP, msg.BUTTON_HELP),
+            command(Command.LANGUAGE, other),
+            *data,
+            command(Command.RESTART, msg.BUTTON_RESTART),
+        )
+    else:
+        buttons = (
+            command(Command.HELP, msg.BUTTON_HELP),
+            command(Command.BACK, msg.BUTTON_BACK),
+            command(Command.LANGUAGE, other),
+            command(Command.HUMAN, msg.BUTTON_HUMAN),
+            *data,
+            command(Command.RESTART, msg.BUTTON_RESTART),
+            command(Command.CANCEL, msg.BUTTON_CANCEL),
+        )
     draft.say(Text(msg.MENU), buttons=buttons)
 
 
@@ -229,7 +247,10 @@ def take_resume(draft: Draft, inp: UserInput) -> None:
     elif picked == "continue":
         draft.update(pending=None)
         draft.emit(EventName.CONVERSATION_RESUMED, step=draft.state.step_id)
-        reprompt(draft)
+        if inp.code_word_set and isinstance(draft.step, Review):
+            codeword.ask_check(draft, then="resume")
+        else:
+            reprompt(draft)
     else:
         ask_resume(draft)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flows import codeword
 from flows import messages as msg
 from flows.answering import answer
 from flows.context import Context
@@ -21,8 +22,10 @@ from flows.control import (
 )
 from flows.editing import take_pick
 from flows.registry import INTAKE, Registry
+from flows.rights import ANY_TIME, run_right
+from flows.sharing import start_share, take_share
 from flows.state import Pending, State
-from flows.steps import Ask, Choose, Collect
+from flows.steps import Ask, Choose, Collect, Finish
 from flows.turn import Draft
 from flows.vocabulary import (
     Command,
@@ -36,6 +39,8 @@ from flows.vocabulary import (
     TimerKind,
     UserInput,
 )
+
+CODE_WORD_PENDING = (Pending.CODE_WORD_OFFER, Pending.CODE_WORD_NEW, Pending.CODE_WORD_CHECK)
 
 QUIET_ANSWERS = {
     "safe_now": ("unsure", "unsafe"),
@@ -65,12 +70,52 @@ def advance(
     draft = Draft(registry=registry, context=context or Context(), state=seed, at=event.at)
     if isinstance(event, Timeout):
         on_timeout(draft, event)
-    elif state is None:
+    elif _fresh(state) and _quick_exit(draft, event):
+        draft.emit(EventName.CHAT_CLEAR_REQUESTED, step=seed.step_id)
+    elif _fresh(state):
         new_conversation(draft, event)
     else:
+        draft.code_word_set = event.code_word_set
         on_input(draft, event)
         draft.update(last_input_at=event.at)
+        offer_code_word(draft)
+    return _turn(draft)
+
+
+def _turn(draft: Draft) -> Turn:
     return Turn(state=draft.state, replies=tuple(draft.replies), events=tuple(draft.events))
+
+
+def _fresh(state: State | None) -> bool:
+    """Returns whether nothing has started yet (no state, or only a quick exit so far)."""
+    return state is None or state.started_at is None
+
+
+def _quick_exit(draft: Draft, inp: UserInput) -> bool:
+    found = command_of(draft, inp)
+    return found is not None and found[0] is Command.CLEAR_CHAT
+
+
+def ask_share(
+    state: State,
+    recipient: str,
+    case_id: int,
+    at: dt.datetime,
+    context: Context | None = None,
+    registry: Registry = INTAKE,
+) -> Turn:
+    """Returns the turn that asks whether a case may be shared with a named recipient."""
+    draft = Draft(registry=registry, context=context or Context(), state=state, at=at)
+    start_share(draft, recipient, case_id)
+    return _turn(draft)
+
+
+def offer_code_word(draft: Draft) -> None:
+    """Offers a code word right after a report is sent, unless the reporter has one."""
+    step = draft.step
+    submitted = any(e.name is EventName.CASE_SUBMITTED for e in draft.events)
+    if submitted and isinstance(step, Finish) and step.offer_code_word and not draft.code_word_set:
+        codeword.offer(draft)
 
 
 def on_input(draft: Draft, inp: UserInput) -> None:
@@ -79,12 +124,22 @@ def on_input(draft: Draft, inp: UserInput) -> None:
         edit_answer(draft, inp)
         return
     found = command_of(draft, inp)
+    cmd = found[0] if found else None
+    if cmd in ANY_TIME:
+        assert cmd is not None
+        run_right(draft, cmd, inp)
+        return
+    if draft.state.pending is Pending.SHARE_CONSENT and draft.state.share:
+        take_share(draft, inp, cmd)
+        return
+    if draft.state.pending in CODE_WORD_PENDING and codeword.take(draft, inp, cmd):
+        return
     status = draft.state.status
-    if inp.case_held and not (found and found[0] in (Command.LANGUAGE, Command.HELP)):
+    if inp.case_held and cmd not in (Command.LANGUAGE, Command.HELP, Command.MENU):
         held(draft, inp)
         return
     if status is Status.SUBMITTED:
-        if found and found[0] in (Command.RESTART, Command.LANGUAGE, Command.HELP):
+        if found and cmd in (Command.RESTART, Command.LANGUAGE, Command.HELP, Command.MENU):
             run_command(draft, *found)
         else:
             after_submit(draft, inp)

@@ -162,7 +162,7 @@ FAMILY = Flow(
         ),
         Choose(
             id="fam_times",
-            prompt=N_("When is it safe to contact you?"),
+            prompt=N_("May we contact you later? If yes, when is it safe?"),
             summary=N_("Safe times"),
             options=SAFE_TIMES,
             next="fam_regency",

@@ -31,7 +31,9 @@ HELP = N_(
     "CANCEL to stop this report\n"
     "START OVER to begin again\n"
     "ENGLISH or INDONESIA to change language\n"
-    "PERSON to talk to a person"
+    "PERSON to talk to a person\n"
+    "MY DATA to see, correct or delete your data\n"
+    "CLEAR CHAT to clear this chat"
 )
 CANCELLED = N_(
     "Your report is cancelled. We will not send you anything more. "
@@ -95,3 +97,52 @@ CASE_RESOLVED = N_(
     "You can write to us here again at any time."
 )
 CASE_REOPENED = N_("Your case {reference} is open again. A caseworker will answer you here.")
+# --- data rights, code word, quick exit and share consent (issue 6)
+BUTTON_MY_DATA = N_("My data")
+BUTTON_CLEAR_CHAT = N_("Clear chat")
+BUTTON_CORRECT = N_("Correct my data")
+BUTTON_DELETE = N_("Delete my data")
+BUTTON_WITHDRAW = N_("Withdraw consent")
+BUTTON_RESTRICT = N_("Pause use of my data")
+BUTTON_CODE_WORD = N_("Code word")
+BUTTON_YES = N_("Yes")
+BUTTON_NO = N_("No")
+BUTTON_NO_THANKS = N_("No, thanks")
+DATA_SHOWN = N_("This is what you told us in this chat:")
+DATA_NONE = N_("We have no answers from you in this chat.")
+DATA_COPY = N_(
+    "A caseworker will send you a full copy by {deadline}. "
+    "You can also correct or delete your data:"
+)
+CORRECT_SENT = N_(
+    "Write here what is wrong. A caseworker will correct it by {deadline} and tell you."
+)
+DELETE_SENT = N_(
+    "We will delete your data by {deadline}. A caseworker may write once to confirm. "
+    "We ask you nothing more."
+)
+WITHDRAW_SENT = N_(
+    "Your consent is withdrawn. We stop now and send no reminders. "
+    "A caseworker will tell you by {deadline} what we delete."
+)
+RESTRICT_SENT = N_(
+    "We pause the use of your data now and send no reminders. "
+    "A caseworker will confirm by {deadline}."
+)
+CODE_WORD_OFFER = N_(
+    "Do you want a code word? We will ask for it before we show your answers again. "
+    "You can skip this."
+)
+CODE_WORD_ASK_NEW = N_(
+    "Type your code word: a word only you know, 4 to 40 letters. Do not use a password."
+)
+CODE_WORD_INVALID = N_("Please type a word of 4 to 40 letters, or press Skip.")
+CODE_WORD_SAVED = N_("Saved. Delete your message with the code word from this chat.")
+CODE_WORD_SKIPPED = N_("Okay, no code word. Type CODE WORD if you want one later.")
+CODE_WORD_ASK = N_("Please type your code word first.")
+CODE_WORD_PUBLIC_ONLY = N_(
+    "We cannot show anything here now. If you need help, you can call:\n{contacts}"
+)
+SHARE_QUESTION = N_("May we pass your case to {recipient} so they can help? Only what they need.")
+SHARE_YES = N_("Thank you. We will share it with {recipient} and tell you what happens.")
+SHARE_NO = N_("Okay. We will not share it with {recipient}.")

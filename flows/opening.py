@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from flows.consent import CONSENT_VERSIONS, Purpose
 from flows.steps import ByAnswer, Choose, Finish, Flow, Inform, Option, Provider
 from flows.vocabulary import N_, EventName, Status
 
-CONSENT_VERSION = "2026-11-v1"
+CONSENT_VERSION = CONSENT_VERSIONS[Purpose.CASE_HANDLING]
+"""The version of the consent text below; flows.consent versions every purpose."""
 
 OPENING = Flow(
     id="opening",

@@ -13,6 +13,9 @@ from flows.choices import (
 from flows.steps import Ask, Choose, Collect, Flow, Option, When
 from flows.vocabulary import N_
 
+SENSITIVE_PROBLEMS = ("KEKERASAN", "SEKSUAL", "TAHAN")
+"""Problems whose follow-up questions record specific data: they need the sensitive consent."""
+
 SELF_REPORT = Flow(
     id="self_report",
     title=N_("Self report"),
@@ -55,8 +58,21 @@ SELF_REPORT = Flow(
             prompt=N_("What is happening? Choose one or more, then press Done."),
             summary=N_("Problem"),
             options=PROBLEMS,
-            next="self_still_happening",
+            next="self_sensitive",
             multi=True,
+        ),
+        Choose(
+            id="self_sensitive",
+            prompt=N_(
+                "A few next questions are about health, safety or the police. "
+                "Only our caseworkers read these answers. May we ask them?"
+            ),
+            options=(
+                Option("yes", N_("Yes, ask me"), consent=("sensitive_data", "given")),
+                Option("no", N_("No, skip them"), consent=("sensitive_data", "refused")),
+            ),
+            next="self_still_happening",
+            when=When("self_problem", SENSITIVE_PROBLEMS),
         ),
         Choose(
             id="self_still_happening",
@@ -69,6 +85,7 @@ SELF_REPORT = Flow(
             next="self_freedom",
             skippable=True,
             when=When("self_problem", ("KEKERASAN", "SEKSUAL")),
+            sensitive=True,
         ),
         Choose(
             id="self_freedom",
@@ -95,6 +112,7 @@ SELF_REPORT = Flow(
             next="self_unpaid_months",
             skippable=True,
             when=When("self_problem", ("TAHAN",)),
+            sensitive=True,
         ),
         Ask(
             id="self_unpaid_months",
@@ -142,7 +160,7 @@ SELF_REPORT = Flow(
         ),
         Choose(
             id="self_times",
-            prompt=N_("When is it safe to contact you?"),
+            prompt=N_("May we contact you later? If yes, when is it safe?"),
             summary=N_("Safe times"),
             options=SAFE_TIMES,
             next="self_regency",

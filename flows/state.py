@@ -18,6 +18,10 @@ class Pending(StrEnum):
 
     RESUME = "resume"
     EDIT_PICK = "edit_pick"
+    CODE_WORD_OFFER = "code_word_offer"
+    CODE_WORD_NEW = "code_word_new"
+    CODE_WORD_CHECK = "code_word_check"
+    SHARE_CONSENT = "share_consent"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,10 @@ class State:
     """(album id, step id) of the last album whose first file answered a step."""
     last_input_at: dt.datetime | None = None
     started_at: dt.datetime | None = None
+    then: str | None = None
+    """What to do once the code word is right ("data", "resume" or "change")."""
+    share: tuple[str, int] | None = None
+    """(recipient code, case id) of the share question waiting for an answer."""
 
     def with_answer(self, step_id: str, value: Answer) -> State:
         """Returns a copy with one answer set."""
@@ -72,6 +80,8 @@ def to_json(state: State) -> dict[str, Any]:
         "media_group": list(state.media_group) if state.media_group else None,
         "last_input_at": state.last_input_at.isoformat() if state.last_input_at else None,
         "started_at": state.started_at.isoformat() if state.started_at else None,
+        "then": state.then,
+        "share": list(state.share) if state.share else None,
     }
 
 
@@ -95,4 +105,6 @@ def from_json(data: dict[str, Any]) -> State:
         media_group=tuple(data["media_group"]) if data.get("media_group") else None,
         last_input_at=_time(data.get("last_input_at")),
         started_at=_time(data.get("started_at")),
+        then=data.get("then"),
+        share=(str(data["share"][0]), int(data["share"][1])) if data.get("share") else None,
     )

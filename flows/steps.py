@@ -68,6 +68,8 @@ class Choose:
     sets_locale: bool = False
     yes_no: Mapping[str, str] = field(default_factory=dict)
     """Which option a typed yes, no or unsure picks (default: options with those ids)."""
+    sensitive: bool = False
+    """Records specific data (health, sexual violence, a criminal case): asked only with consent."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class Ask:
     skippable: bool = False
     when: When | None = None
     retry: str | None = None
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ class Finish:
     status: Status
     provider: Provider | None = None
     when: When | None = None
+    offer_code_word: bool = False
+    """After this ending, offer the reporter a code word (once, skippable)."""
 
 
 Step = Choose | Ask | Collect | Inform | Review | Finish
@@ -139,7 +144,8 @@ class Timers:
     """Inactivity rules declared on a flow; the runner only fires them."""
 
     resume_after: dt.timedelta = dt.timedelta(hours=6)
-    reminder_after: dt.timedelta = dt.timedelta(hours=24)
+    reminder_after: dt.timedelta = dt.timedelta(hours=23)
+    """Inside WhatsApp's 24-hour window, so a reminder can be a plain message, not a template."""
     expire_after: dt.timedelta = dt.timedelta(days=30)
 
 

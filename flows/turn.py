@@ -47,6 +47,7 @@ class Draft:
     context: Context
     state: State
     at: dt.datetime
+    code_word_set: bool = False
     replies: list[Reply] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
@@ -87,6 +88,16 @@ def applies(when: When | None, state: State) -> bool:
     answer = state.answers.get(when.step)
     chosen = answer if isinstance(answer, list) else [answer]
     return any(c in when.any_of for c in chosen)
+
+
+SENSITIVE_CONSENT_STEPS = ("self_sensitive",)
+
+
+def refused_sensitive(step: Step, state: State) -> bool:
+    """Returns whether a step records specific data the reporter did not agree to give."""
+    if not getattr(step, "sensitive", False):
+        return False
+    return any(state.answers.get(s) == "no" for s in SENSITIVE_CONSENT_STEPS)
 
 
 def button(step_id: str, option_id: str, label: str) -> Button:
@@ -148,7 +159,7 @@ def enter(draft: Draft, step_id: str) -> None:
     """Moves to a step and shows it, passing through messages and steps that do not apply."""
     for _ in range(len(draft.registry.steps)):
         step = draft.registry.step(step_id)
-        if not applies(step.when, draft.state):
+        if not applies(step.when, draft.state) or refused_sensitive(step, draft.state):
             assert not isinstance(step, Finish)
             assert step.next is not None
             step_id = resolve(step.next, draft.state)

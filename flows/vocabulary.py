@@ -43,6 +43,12 @@ class Command(StrEnum):
     DONE = "done"
     MENU = "menu"
     CLEAR_CHAT = "clear"
+    MY_DATA = "mydata"
+    CORRECT = "correct"
+    DELETE = "delete"
+    WITHDRAW = "withdraw"
+    RESTRICT = "restrict"
+    CODE_WORD = "codeword"
 
 
 class MediaKind(StrEnum):
@@ -103,6 +109,21 @@ class EventName(StrEnum):
     CONTACT_SHARED = "contact_shared"
     LOCATION_SHARED = "location_shared"
     CHAT_CLEAR_REQUESTED = "chat_clear_requested"
+    DATA_REQUEST_MADE = "data_request_made"
+    DATA_SHOWN = "data_shown"
+    CODE_WORD_SAVED = "code_word_saved"
+    CODE_WORD_CHECKED = "code_word_checked"
+    SHARE_CONSENT_ASKED = "share_consent_asked"
+
+
+class CodeWord(StrEnum):
+    """What the runner found when the reporter typed a code word (the engine never sees it)."""
+
+    SAVED = "saved"
+    INVALID = "invalid"
+    RIGHT = "right"
+    WRONG = "wrong"
+    LOCKED = "locked"
 
 
 class Fact(StrEnum):
@@ -149,6 +170,10 @@ class UserInput:
     media_group: str | None = None
     case_held: bool = False
     """A person holds the reporter's case: messages go to them, not to the questionnaire."""
+    code_word_set: bool = False
+    """The reporter chose a code word: Suara asks for it before it shows case details."""
+    code_word: CodeWord | None = None
+    """The runner's verdict on a typed code word; the word itself is blanked from `text`."""
 
 
 @dataclass(frozen=True)

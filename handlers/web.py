@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import uuid
@@ -134,7 +135,7 @@ async def post_file(
     mime = file.content_type or "application/octet-stream"
     data = await file.read(core.files.max_bytes + 1)
     kind = media_kind(mime)
-    stored = core.files.save(data, kind=kind, mime_type=mime)
+    stored = await asyncio.to_thread(core.files.save, data, kind=kind, mime_type=mime)
     media = {k: v for k, v in stored.__dict__.items()} | {"kind": kind.value}
     return Accepted(recorded=await record_and_run(core, chat_id, message_id, {"media": media}))
 

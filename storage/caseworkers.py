@@ -135,3 +135,29 @@ def answer_callback(
     assert row is not None
     row.response_status, row.response_body = status, body
     session.add(row)
+
+
+def link_telegram(
+    *, session: Session, caseworker_id: int, telegram_user_id: str | None
+) -> Caseworker | None:
+    """Links a caseworker to a Telegram user (None unlinks); returns it, None when unknown."""
+    row = session.get(Caseworker, caseworker_id)
+    if row is None or row.system_key is not None:
+        return None
+    if telegram_user_id is not None:
+        taken = select(Caseworker).where(col(Caseworker.telegram_user_id) == telegram_user_id)
+        for other in session.exec(taken):
+            if other.id != row.id:
+                other.telegram_user_id = None
+                session.add(other)
+        session.flush()
+    row.telegram_user_id = telegram_user_id
+    session.add(row)
+    session.flush()
+    return row
+
+
+def caseworker_by_telegram(*, session: Session, telegram_user_id: str) -> Caseworker | None:
+    """Returns the caseworker a Telegram user is linked to, or None."""
+    query = select(Caseworker).where(col(Caseworker.telegram_user_id) == telegram_user_id)
+    return session.exec(query).first()

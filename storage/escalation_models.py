@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.crypto import EncryptedText
 from storage.models import JSONDict, JSONList, _Row, _utc, _utc_now
 
 
@@ -112,6 +113,8 @@ class Caseworker(_Row, table=True):
     office: str = Field(index=True)
     supervisor: bool = False
     system_key: str | None = Field(default=None, unique=True)
+    telegram_user_id: str | None = Field(default=None, unique=True)
+    """The Telegram user who may press a caseworker group's buttons as this caseworker."""
 
 
 class ApiToken(_Row, table=True):
@@ -134,7 +137,7 @@ class CaseNote(_Row, table=True):
     case_id: int = Field(foreign_key="case.id", index=True)
     caseworker_id: int = Field(foreign_key="caseworker.id")
     kind: str = "note"
-    text: str = Field(sa_type=Text)
+    text: str = Field(sa_type=EncryptedText)
 
 
 class InboundCallback(SQLModel, table=True):

@@ -2,15 +2,18 @@
 
 Statuses, channels and kinds are stored as plain strings; callers pass their StrEnum members.
 JSON columns track top-level changes only: reassign or copy nested values before changing them.
+Columns that can hold personal data or free text are encrypted (storage.crypto); the ones used
+for search and routing stay plain.
 """
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlmodel import Field, SQLModel
 
+from storage.crypto import EncryptedBytes, EncryptedDict
 from storage.types import UTCDateTime, utcnow
 
 SQLModel.metadata.naming_convention = {
@@ -77,7 +80,7 @@ class Conversation(_Row, table=True):
     flow_id: str = ""
     step_id: str = ""
     status: str = "active"
-    state: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDict)
+    state: dict[str, Any] = Field(default_factory=dict, sa_type=EncryptedDict)
     version: int = 0
     last_inbound_at: datetime | None = _utc()
     next_timer_at: datetime | None = _utc(index=True)
@@ -97,7 +100,7 @@ class InboundUpdate(_Row, table=True):
     channel: str
     external_id: str
     chat_id: str | None = None
-    payload: bytes = Field(sa_type=LargeBinary)
+    payload: bytes = Field(sa_type=EncryptedBytes)
     received_at: datetime = _utc_now()
     processed_at: datetime | None = _utc()
     status: str = "pending"
@@ -129,7 +132,7 @@ class Case(_Row, table=True):
     copy_offices: list[str] = Field(default_factory=list, sa_type=JSONList)
     locale: str
     channel: str
-    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDict)
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=EncryptedDict)
     needs_human: bool = False
     submitted_at: datetime | None = _utc()
     legal_hold: bool = False
@@ -182,7 +185,7 @@ class OutboxMessage(_Row, table=True):
     conversation_id: int | None = Field(default=None, foreign_key="conversation.id", index=True)
     channel: str
     chat_id: str
-    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDict)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=EncryptedDict)
     status: str = "pending"
     attempts: int = 0
     next_attempt_at: datetime = _utc_now()

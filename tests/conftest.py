@@ -10,10 +10,21 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from storage import crypto
 from storage.db import make_engine, normalise_url
 from storage.migrate import upgrade
 
 POSTGRES_ENV = "SUARA_TEST_POSTGRES_URL"
+TEST_KEYS = ("_u9hd1gHEe4q5C_t7oT0N1B1L8ZgVpQDwJ4aQhJ2S9c=",)
+"""The test keyring (issue 6): a fixed Fernet key, never used outside tests."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def encryption_keys() -> Iterator[tuple[str, ...]]:
+    """Set the encryption keyring for the whole session (tests that change it restore it)."""
+    crypto.use_keys(TEST_KEYS)
+    yield TEST_KEYS
+    crypto.clear_keys()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

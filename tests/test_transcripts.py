@@ -42,6 +42,9 @@ def test_there_is_a_transcript_per_path_and_language() -> None:
         "cancel",
         "language_switch",
         "numbered_answers",
+        "rights",
+        "codeword",
+        "clear_chat",
     ):
         assert {f"{path}_id", f"{path}_en"} <= names, path
 

@@ -8,8 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
+from bot import audit
 from bot.casework import Action, Outcome, Verb
+from handlers.api import data_requests, safety
 from handlers.api.deps import CurrentCase, CurrentCaseworker, HandoffDep
+from handlers.api.safety import ReadReason
 from handlers.api.schemas import (
     ActionResult,
     CaseDetail,
@@ -23,6 +26,7 @@ from handlers.api.schemas import (
 )
 from storage.escalation_models import Caseworker
 from storage.models import Case
+from storage.types import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["caseworkers"])
 
@@ -54,18 +58,26 @@ def list_cases(
     urgency: Annotated[str | None, Query(pattern=r"^P[0-3]$")] = None,
     since: dt.datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    *,
+    reason: ReadReason,
 ) -> CasesPublic:
-    """Returns the cases the token's office may see, newest first (a naive `since` is UTC)."""
+    """Returns the cases the token's office may see, newest first (a naive `since` is UTC);
+    every case listed gets a `case_listed` audit entry with the reason."""
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=dt.UTC)
-    found = handoff.cases(who.office, status=status, urgency=urgency, since=since, limit=limit)
+    filters = {"status": status, "urgency": urgency, "since": since, "limit": limit}
+    found = audit.list_cases(handoff.engine, who, reason, utcnow(), **filters)
     return CasesPublic(data=[CasePublic.of(c, e) for c, e in found], count=len(found))
 
 
 @router.get("/cases/{reference}")
-def read_case(case: CurrentCase, who: CurrentCaseworker, handoff: HandoffDep) -> CaseDetail:
-    """Returns a case with its answers, timeline, notes and evidence (the reading is audited)."""
-    return CaseDetail.from_file(handoff.read(case.id or 0, who))
+def read_case(
+    case: CurrentCase, who: CurrentCaseworker, handoff: HandoffDep, reason: ReadReason
+) -> CaseDetail:
+    """Returns a case with its answers, timeline, notes and evidence; the reading is audited
+    (`case_viewed`) with the reason of the X-Suara-Reason header or `reason` query (a code)."""
+    found = audit.read_case(handoff.engine, case.id or 0, who, reason, utcnow())
+    return CaseDetail.from_file(found)
 
 
 @router.post("/cases/{reference}/acknowledge")
@@ -116,3 +128,7 @@ async def resolve(
         await run_in_threadpool(_act, handoff, case, who, Action(Verb.NOTE, text=body.note))
     action = Action(Verb.RESOLVE, resolution=body.resolution)
     return await run_in_threadpool(_act, handoff, case, who, action)
+
+
+router.include_router(safety.router)
+router.include_router(data_requests.router)

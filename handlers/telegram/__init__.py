@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from bot.core import Core
 from bot.envelopes import Channel
+from bot.quick_exit import ChatLedger
 from handlers.telegram.drivers import make_driver
 from handlers.telegram.pacing import Pacer
 from handlers.telegram.polling import Poller
@@ -34,8 +35,10 @@ def register(core: Core, app: FastAPI) -> None:
         overall=settings.telegram_overall_rate,
     )
     processor = Processor(core.inbox)
-    translator = TelegramTranslator(core, driver, spawn=processor.spawn)
-    core.add_channel(Channel.TELEGRAM, TelegramSender(driver, pacer), translator)
+    ledger = ChatLedger(core.engine)
+    translator = TelegramTranslator(core, driver, spawn=processor.spawn, ledger=ledger)
+    sender = TelegramSender(driver, pacer, ledger)
+    core.add_channel(Channel.TELEGRAM, sender, translator)
     app.include_router(build_router(processor, settings.telegram_webhook_secret))
     app.state.telegram = processor
     if settings.telegram_webhook_url is None:

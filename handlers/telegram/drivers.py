@@ -28,8 +28,20 @@ class Driver(Protocol):
         """Sends a plain-text message (with an inline keyboard); returns its message id."""
         ...
 
-    async def answer_callback(self, callback_id: str) -> None:
-        """Stops the client's progress indicator after a button press."""
+    async def answer_callback(self, callback_id: str, text: str | None = None) -> None:
+        """Stops the client's progress indicator after a button press (with a short notice)."""
+        ...
+
+    async def edit_text(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        *,
+        keyboard: Keyboard = (),
+        entities: Sequence[Entity] = (),
+    ) -> None:
+        """Replaces a message's text and inline keyboard (an empty one removes it)."""
         ...
 
     async def edit_keyboard(self, chat_id: int, message_id: int, keyboard: Keyboard) -> None:
@@ -42,6 +54,10 @@ class Driver(Protocol):
 
     async def delete_message(self, chat_id: int, message_id: int) -> None:
         """Deletes a message the bot sent."""
+        ...
+
+    async def delete_messages(self, chat_id: int, message_ids: Sequence[int]) -> None:
+        """Deletes up to 100 messages of a chat at once (ids not found are skipped)."""
         ...
 
     async def get_updates(self, offset: int | None, wait_seconds: int) -> list[bytes]:

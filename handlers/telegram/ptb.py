@@ -81,10 +81,29 @@ class PtbDriver:
             )
         return sent.message_id
 
-    async def answer_callback(self, callback_id: str) -> None:
-        """Answers a button press."""
+    async def answer_callback(self, callback_id: str, text: str | None = None) -> None:
+        """Answers a button press, with a short notice when text is given."""
         async with self._call("answerCallbackQuery"):
-            await self.bot.answer_callback_query(callback_id)
+            await self.bot.answer_callback_query(callback_id, text=text)
+
+    async def edit_text(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        *,
+        keyboard: Keyboard = (),
+        entities: Sequence[Entity] = (),
+    ) -> None:
+        """Replaces a message's text and keyboard."""
+        async with self._call("editMessageText"):
+            await self.bot.edit_message_text(
+                text,
+                chat_id=chat_id,
+                message_id=message_id,
+                reply_markup=_markup(keyboard) if keyboard else None,
+                entities=[MessageEntity(e.type, e.offset, e.length) for e in entities] or None,
+            )
 
     async def edit_keyboard(self, chat_id: int, message_id: int, keyboard: Keyboard) -> None:
         """Replaces or removes a message's inline keyboard."""
@@ -113,6 +132,11 @@ class PtbDriver:
         """Deletes a message the bot sent."""
         async with self._call("deleteMessage"):
             await self.bot.delete_message(chat_id, message_id)
+
+    async def delete_messages(self, chat_id: int, message_ids: Sequence[int]) -> None:
+        """Deletes up to 100 messages of a chat at once (ids not found are skipped)."""
+        async with self._call("deleteMessages"):
+            await self.bot.delete_messages(chat_id, list(message_ids))
 
     async def get_updates(self, offset: int | None, wait_seconds: int) -> list[bytes]:
         """Long-polls; returns each update as JSON bytes."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
 import re
 from collections.abc import Sequence
 
 from bot.delivery import SendFailed
 from bot.envelopes import OutButton, OutgoingMessage
+from bot.quick_exit import CLEAR_CHAT, KIND, ChatLedger, Direction
 from flows.commands import COMMAND_PREFIX
 from handlers.telegram.drivers import Driver
 from handlers.telegram.pacing import Pacer
@@ -27,6 +30,8 @@ REFERENCE = re.compile(r"\bMC-\d{4}-\d{6}\b")
 """A case reference: sent as a `code` entity, so that one tap copies it."""
 PART_RETRIES = 3
 """How often a later part of a split message is retried in place (the first part re-queues)."""
+DELETE_BATCH = 100
+"""deleteMessages takes at most this many ids."""
 
 
 def utf16_len(text: str) -> int:
@@ -116,21 +121,79 @@ def failure(error: TgError) -> SendFailed:
 class TelegramSender:
     """Sends one outbox message as one or more Telegram messages, the keyboard on the last."""
 
-    def __init__(self, driver: Driver, pacer: Pacer) -> None:
-        self.driver, self.pacer = driver, pacer
+    def __init__(self, driver: Driver, pacer: Pacer, ledger: ChatLedger | None = None) -> None:
+        self.driver, self.pacer, self.ledger = driver, pacer, ledger
 
     async def send(self, chat_id: str, message: OutgoingMessage) -> str | None:
-        """Sends the message; returns the id of its last part."""
+        """Sends the message (a quick exit deletes the chat's recent messages first)."""
+        if message.extra.get(KIND) == CLEAR_CHAT:
+            await self.clear(chat_id)
         keys = keyboard(message.buttons)
         text = message.text if message.text.strip() else ("…" if keys else "")
         if not text:
             return None
+        edited = message.extra.get("edit_message_id")
+        if isinstance(edited, int) and await self._edit(chat_id, edited, text, keys):
+            return str(edited)
         parts = split_text(text)
         sent = 0
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             sent = await self._send_part(chat_id, part, keys if last else (), first=index == 0)
+            await self._remember(chat_id, [sent])
         return str(sent)
+
+    async def _remember(self, chat_id: str, ids: list[int]) -> None:
+        if self.ledger is not None:
+            now = dt.datetime.now(dt.UTC)
+            await asyncio.to_thread(self.ledger.record, chat_id, ids, Direction.OUT, now)
+
+    async def clear(self, chat_id: str) -> int:
+        """Deletes the chat's messages under 48 hours old; returns how many ids were tried."""
+        if self.ledger is None:
+            return 0
+        ids = await asyncio.to_thread(self.ledger.recent, chat_id, dt.datetime.now(dt.UTC))
+        for start in range(0, len(ids), DELETE_BATCH):
+            batch = ids[start : start + DELETE_BATCH]
+            await self._delete_batch(int(chat_id), batch)
+            await asyncio.to_thread(self.ledger.forget, chat_id, batch)
+        log.info("quick exit done", extra={"ids": len(ids)})
+        return len(ids)
+
+    async def _delete_batch(self, chat_id: int, ids: list[int]) -> None:
+        """Deletes a batch at once; when Telegram refuses it, one by one, skipping refusals."""
+        try:
+            await self.pacer.wait(str(chat_id))
+            await self.driver.delete_messages(chat_id, ids)
+            return
+        except TgError as error:
+            if error.status != 400:
+                raise failure(error) from None
+        for message_id in ids:
+            try:
+                await self.pacer.wait(str(chat_id))
+                await self.driver.delete_message(chat_id, message_id)
+            except TgError as error:
+                if error.status != 400:
+                    raise failure(error) from None
+
+    async def _edit(self, chat_id: str, message_id: int, text: str, keys: Keyboard) -> bool:
+        """Replaces an earlier message (one part only); False when it is gone or too old."""
+        await self.pacer.wait(chat_id)
+        text = split_text(text)[0]
+        try:
+            await self.driver.edit_text(
+                int(chat_id), message_id, text, keyboard=keys, entities=reference_entities(text)
+            )
+        except TgError as error:
+            if error.status == 400 and "not modified" in error.reason:
+                return True
+            if error.status == 400:
+                return False  # deleted, or too old to edit: send it as a new message
+            if error.status == 429:
+                self.pacer.pause(chat_id, error.retry_after or 1.0)
+            raise failure(error) from None
+        return True
 
     async def _send_part(self, chat_id: str, text: str, keys: Keyboard, *, first: bool) -> int:
         for attempt in range(PART_RETRIES + 1):

@@ -12,11 +12,13 @@ from typing import Any
 from bot.core import Core
 from bot.envelopes import Channel, InboundEvent, StoredMedia
 from bot.invitations import invite_once
+from bot.quick_exit import ChatLedger, Direction
 from bot.reporters import mark_reachable, mark_unreachable
 from flows import messages as msg
 from flows.commands import COMMAND_PREFIX
 from flows.vocabulary import Command, ContactRef, InputKind, Locale
 from handlers.telegram.drivers import Driver
+from handlers.telegram.group_callbacks import GroupPresses
 from handlers.telegram.updates import (
     BadUpdate,
     ChatType,
@@ -34,6 +36,7 @@ COMMANDS: Mapping[str, tuple[Command, str | None]] = {
     **{c.value: (c, None) for c in Command},
     "bantuan": (Command.HELP, None),
     "batal": (Command.CANCEL, None),
+    "hapus": (Command.CLEAR_CHAT, None),
     "bahasa": (Command.LANGUAGE, None),
     "english": (Command.LANGUAGE, "en"),
     "inggris": (Command.LANGUAGE, "en"),
@@ -55,8 +58,15 @@ Spawn = Callable[[Coroutine[Any, Any, None]], None]
 class TelegramTranslator:
     """The Telegram channel's translator for the inbox (see bot.inbox.Translator)."""
 
-    def __init__(self, core: Core, driver: Driver, spawn: Spawn | None = None) -> None:
+    def __init__(
+        self,
+        core: Core,
+        driver: Driver,
+        spawn: Spawn | None = None,
+        ledger: ChatLedger | None = None,
+    ) -> None:
         self.core, self.driver, self.spawn = core, driver, spawn
+        self.ledger = ledger
 
     async def __call__(self, payload: bytes) -> InboundEvent | None:
         """Returns the event an update stands for, or None when the engine has nothing to do."""
@@ -76,9 +86,15 @@ class TelegramTranslator:
         if message.chat_type is not ChatType.PRIVATE:
             await asyncio.to_thread(self.invite, message)
             return None
+        if self.ledger is not None:
+            await asyncio.to_thread(self.remember, self.ledger, message)
         if update.edited:
             return self.event(message, InputKind.EDIT, text=message.text, message_ref=None)
         return await self.said(message)
+
+    def remember(self, ledger: ChatLedger, message: TgMessage) -> None:
+        """Records a private message's id for 48 h, so that a quick exit can delete it."""
+        ledger.record(str(message.chat_id), [message.message_id], Direction.IN, message.at)
 
     def event(self, message: TgMessage, kind: InputKind, **fields: Any) -> InboundEvent:
         """Returns an event of a private chat's message."""
@@ -143,6 +159,9 @@ class TelegramTranslator:
 
     async def pressed(self, press: TgCallback) -> InboundEvent | None:
         """Answers a button press, retires its keyboard and returns the choice."""
+        if press.chat_type not in (None, ChatType.PRIVATE):
+            await self.group_press(press)
+            return None
         if self.spawn is not None:
             self.spawn(self.settle(press))
         else:
@@ -158,6 +177,12 @@ class TelegramTranslator:
             choice_id=press.data,
             locale_hint=press.language_code,
         )
+
+    async def group_press(self, press: TgCallback) -> None:
+        """Hands a press in a group (a caseworker group's Acknowledge or Claim) to its handler."""
+        if getattr(self, "groups", None) is None:  # built on first use
+            self.groups = GroupPresses(self.core, self.driver)
+        await self.groups.handle(press)
 
     async def settle(self, press: TgCallback) -> None:
         """Calls answerCallbackQuery, then removes the keyboard (or just the pressed option)."""

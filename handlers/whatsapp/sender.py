@@ -3,6 +3,8 @@
 Outside the 24-hour window nothing free-form goes out: the approved template (no content, only an
 invitation to write back) is sent once in its place and the message is held ("outside_window")
 until the reporter writes again. Error 131047 is handled the same way, never by resending.
+A message Suara sends on its own (payload "unprompted": a caseworker's, a notice) is held the
+same way unless the reporter wrote in the last ACTIVE_WITHIN; a review reads back no answers.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import Engine
 from bot import whatsapp as wa_book
 from bot.delivery import SendFailed
 from bot.envelopes import OutgoingMessage
+from bot.wa_texts import UNPROMPTED, neutral
 from handlers.whatsapp.client import GraphClient, GraphError, GraphUnavailable
 from handlers.whatsapp.render import render
 from handlers.whatsapp.window import WindowBook
@@ -28,6 +31,9 @@ OUTSIDE_WINDOW = 131047
 THROTTLED = frozenset({4, 80007, 130429, 131056, 131057})
 """Rate limits: app calls, WABA, throughput, pair rate (one reporter), throughput upgrade."""
 UNDELIVERABLE = frozenset({131026})
+ACTIVE_WITHIN = dt.timedelta(minutes=10)
+"""A reporter who wrote this recently is in the chat: Suara's own messages go straight out.
+Otherwise they wait behind the neutral template until the reporter writes (S-06)."""
 MAX_INLINE_WAIT = 1.0
 """Longer pacing waits give the message back to the outbox instead of holding the dispatcher."""
 
@@ -90,11 +96,13 @@ class WhatsAppSender:
         now = dt.datetime.now(dt.UTC)
         if message.extra.get("whatsapp") == wa_book.TEMPLATE_PAYLOAD:
             return await self._template_only(chat_id, message.locale, now)
-        if not await self.windows.is_open(chat_id, now):
+        if not await self.windows.is_open(chat_id, now) or await self._unprompted(
+            chat_id, message, now
+        ):
             await self._invite(chat_id, message.locale, now)
             raise SendFailed(wa_book.HELD, permanent=True)
         wamid = None
-        for content in render(message):
+        for content in render(neutral(message)):
             await self._pace(chat_id)
             try:
                 wamid = await self.client.send(chat_id, content)
@@ -103,6 +111,12 @@ class WhatsAppSender:
             except GraphUnavailable as error:
                 raise SendFailed(f"whatsapp unreachable: {error}") from None
         return wamid
+
+    async def _unprompted(self, chat_id: str, message: OutgoingMessage, now: dt.datetime) -> bool:
+        """Returns whether a message Suara sends on its own must wait for the reporter."""
+        if not message.extra.get(UNPROMPTED):
+            return False
+        return not await self.windows.active(chat_id, now, ACTIVE_WITHIN)
 
     async def _template_only(self, chat_id: str, locale: str, now: dt.datetime) -> str | None:
         """Sends a queued template unless one already went out since the reporter last wrote."""

@@ -43,6 +43,13 @@ class WindowBook:
             self._until[chat_id] = until
         return until is not None and until > now
 
+    async def active(self, chat_id: str, now: dt.datetime, within: dt.timedelta) -> bool:
+        """Returns whether the reporter wrote within `within` (their window opened that late)."""
+        until = self._until.get(chat_id)
+        if until is None or until - wa_book.WINDOW < now - within:
+            until = await asyncio.to_thread(wa_book.window_until, self.engine, chat_id)
+        return until is not None and until - wa_book.WINDOW >= now - within
+
     def forget(self, chat_id: str) -> None:
         """Drops a cached window (WhatsApp said it is closed), also where messages are recorded."""
         self._until.pop(chat_id, None)

@@ -182,7 +182,8 @@ async def test_a_failing_update_is_retried_later_and_then_answered(
     assert await inbox.process_pending(grace_seconds=0) == 1
     row = inbound(engine, inbound_id)
     assert (row.status, row.attempts, row.error) == ("pending", 1, "ConnectionError")
-    assert row.next_attempt_at is not None and row.next_attempt_at > dt.datetime.now(dt.UTC)
+    assert row.next_attempt_at is not None
+    assert row.next_attempt_at > dt.datetime.now(dt.UTC)
     assert await inbox.process_pending(grace_seconds=0) == 0  # not due yet
     due_now(engine, inbound_id)
     await inbox.process_pending(grace_seconds=0)

@@ -89,10 +89,10 @@ def start_report(runner: Runner, chat: str, at: dt.datetime) -> None:
 def test_due_timers_send_one_reminder_then_expire(runner: Runner, engine: Engine) -> None:
     start = dt.datetime.now(dt.UTC) - dt.timedelta(days=40)
     start_report(runner, "t1", start)
-    assert fire_due_timers(engine, runner, start + dt.timedelta(hours=23)) == 0
-    assert fire_due_timers(engine, runner, start + dt.timedelta(hours=25)) == 1
+    assert fire_due_timers(engine, runner, start + dt.timedelta(hours=22)) == 0
+    assert fire_due_timers(engine, runner, start + dt.timedelta(hours=23, minutes=30)) == 1
     assert replies(engine, "t1")[-1].startswith("Hello again.")
-    assert fire_due_timers(engine, runner, start + dt.timedelta(hours=26)) == 0
+    assert fire_due_timers(engine, runner, start + dt.timedelta(hours=24)) == 0
     assert fire_due_timers(engine, runner, start + dt.timedelta(days=31)) == 1
     with db.session(engine) as session:
         row = session.exec(select(models.Conversation)).one()

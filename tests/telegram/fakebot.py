@@ -177,7 +177,21 @@ class FakeBotAPI:
         extra = {"reply_markup": p["reply_markup"]} if "reply_markup" in p else {}
         return self.message(p["chat_id"], edit_date=int(time.time()), text="…", **extra)
 
+    async def _m_editMessageText(self, p: dict[str, Any]) -> Any:
+        extra: dict[str, Any] = {"text": p["text"], "message_id": int(p["message_id"])}
+        for key in ("entities", "reply_markup"):
+            if key in p:
+                extra[key] = p[key]
+        sent = self.message(p["chat_id"], edit_date=int(time.time()))
+        return sent | extra
+
     async def _m_deleteMessage(self, _: dict[str, Any]) -> Any:
+        return True
+
+    async def _m_deleteMessages(self, p: dict[str, Any]) -> Any:
+        ids = p.get("message_ids", [])
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+            return _error(400, "Bad Request: message_ids must be 1-100 ids")
         return True
 
     async def _m_getFile(self, p: dict[str, Any]) -> Any:

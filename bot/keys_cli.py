@@ -1,0 +1,24 @@
+"""`suara keys new|rotate`: print a fresh key, or re-encrypt stored data with the current key."""
+
+from __future__ import annotations
+
+from bot import keys
+from bot.files import FileStore
+from bot.settings import Settings
+from storage import crypto, db
+
+
+def run(action: str, batch_size: int, settings: Settings) -> int:
+    """Runs one keys command; prints a key (new) or counts (rotate), never stored data."""
+    if action == "new":
+        print(crypto.new_key())  # noqa: T201
+        return 0
+    keys.install(settings)
+    engine = db.make_engine(settings.database_url)
+    try:
+        result = keys.rotate(engine, FileStore(settings.file_store), batch=max(1, batch_size))
+    finally:
+        engine.dispose()
+    for line in keys.report(result):
+        print(line)  # noqa: T201
+    return 0

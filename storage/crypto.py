@@ -1,0 +1,166 @@
+"""Field-level encryption at rest: a process keyring and column types that encrypt on write.
+
+Values are Fernet tokens behind a marker. The first key encrypts, every key decrypts, so keys can
+be rotated: add a new key in front, re-encrypt (`suara keys rotate`), then drop the old one.
+A value without the marker is a plaintext row from before encryption and still reads back.
+storage reads no settings: the bot calls use_keys() at startup.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from sqlalchemy import LargeBinary, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.mutable import MutableDict, MutableList
+from sqlalchemy.types import TypeDecorator
+
+MARKER = b"enc:v1:"
+"""Starts every encrypted value (text columns store it as ASCII)."""
+
+
+class KeyringError(RuntimeError):
+    """No keyring is set, or no key of it opens a value; the message never holds data."""
+
+
+class _Keyring:
+    """The keys in use: index 0 encrypts, all of them decrypt."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        if not keys:
+            raise KeyringError("the encryption keyring needs at least one key")
+        try:
+            self.fernets = [Fernet(key.strip().encode()) for key in keys]
+        except ValueError as error:
+            raise KeyringError("an encryption key is not a valid Fernet key") from error
+        self.all = MultiFernet(self.fernets)
+
+
+_keyring: _Keyring | None = None
+
+
+def use_keys(keys: Sequence[str]) -> None:
+    """Sets the process keyring (first key current); called once at startup and by tests."""
+    global _keyring
+    _keyring = _Keyring(list(keys))
+
+
+def clear_keys() -> None:
+    """Forgets the keyring, so that reads and writes of encrypted values fail loudly."""
+    global _keyring
+    _keyring = None
+
+
+def has_keys() -> bool:
+    """Tells whether a keyring is set."""
+    return _keyring is not None
+
+
+def _ring() -> _Keyring:
+    """Returns the keyring or refuses (never writes plaintext by accident)."""
+    if _keyring is None:
+        raise KeyringError("no encryption keys set: set ENCRYPTION_KEYS (see docs/safety.md)")
+    return _keyring
+
+
+def new_key() -> str:
+    """Returns a fresh random Fernet key."""
+    return Fernet.generate_key().decode()
+
+
+def is_encrypted(data: bytes) -> bool:
+    """Tells whether data carries the encryption marker."""
+    return data.startswith(MARKER)
+
+
+def encrypt(data: bytes) -> bytes:
+    """Encrypts with the current key and adds the marker."""
+    return MARKER + _ring().fernets[0].encrypt(data)
+
+
+def decrypt(data: bytes) -> bytes:
+    """Decrypts a marked value with any key; unmarked (legacy plaintext) data is returned as is."""
+    if not is_encrypted(data):
+        return data
+    try:
+        return _ring().all.decrypt(data[len(MARKER) :])
+    except InvalidToken as error:
+        raise KeyringError("no encryption key opens this value (a removed key?)") from error
+
+
+def is_current(data: bytes) -> bool:
+    """Tells whether data is encrypted with the current key (nothing for rotation to do)."""
+    if not is_encrypted(data):
+        return False
+    try:
+        _ring().fernets[0].decrypt(data[len(MARKER) :])
+    except InvalidToken:
+        return False
+    return True
+
+
+def reencrypt(data: bytes) -> bytes | None:
+    """Returns data encrypted with the current key, or None when it already is."""
+    if is_current(data):
+        return None
+    return encrypt(decrypt(data))
+
+
+class EncryptedBytes(TypeDecorator[bytes]):
+    """A binary column stored encrypted."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: bytes | None, dialect: Dialect) -> bytes | None:
+        """Encrypts on write."""
+        return None if value is None else encrypt(bytes(value))
+
+    def process_result_value(self, value: bytes | None, dialect: Dialect) -> bytes | None:
+        """Decrypts on read (legacy plaintext passes through)."""
+        return None if value is None else decrypt(bytes(value))
+
+
+class EncryptedText(TypeDecorator[str]):
+    """A text column stored encrypted (the token is ASCII)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        """Encrypts on write."""
+        return None if value is None else encrypt(value.encode()).decode("ascii")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        """Decrypts on read (legacy plaintext passes through)."""
+        return None if value is None else decrypt(value.encode()).decode()
+
+
+class EncryptedJSON(TypeDecorator[Any]):
+    """A JSON document (dict or list) stored as encrypted text; legacy JSON text still reads."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        """Serialises, then encrypts on write."""
+        if value is None:
+            return None
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return encrypt(text.encode()).decode("ascii")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        """Decrypts, then parses on read (a driver may hand legacy JSON back already parsed)."""
+        if value is None or not isinstance(value, str | bytes):
+            return value
+        raw = value.encode() if isinstance(value, str) else value
+        return json.loads(decrypt(raw))
+
+
+EncryptedDict = MutableDict.as_mutable(EncryptedJSON())
+"""An encrypted JSON object column that tracks top-level changes."""
+EncryptedList = MutableList.as_mutable(EncryptedJSON())
+"""An encrypted JSON array column that tracks top-level changes."""
