@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from storage import db
 from storage import erasure as rows
 from storage.models import Case, CaseEvent, Conversation, Reporter
 
@@ -28,6 +30,34 @@ class ErasureEvent(StrEnum):
     CASE_ERASED = "case_erased"
     ERASURE_REFUSED = "erasure_refused"
     CASE_MINIMISED = "case_minimised"
+    LEGAL_HOLD_SET = "legal_hold_set"
+    LEGAL_HOLD_RELEASED = "legal_hold_released"
+
+
+def legal_hold(
+    engine: Engine, case_id: int, held: bool, actor: str, reason: str, at: dt.datetime
+) -> bool:
+    """Sets or releases a case's legal hold in its own transaction; tells whether it changed."""
+    with db.session(engine) as session:
+        return set_legal_hold(session, case_id, held, actor, reason, at)
+
+
+def set_legal_hold(
+    session: Session, case_id: int, held: bool, actor: str, reason: str, at: dt.datetime
+) -> bool:
+    """Puts a case on legal hold (erasure and minimising refused) or releases it; audited.
+
+    Returns whether anything changed (setting a hold twice is harmless).
+    """
+    case = session.get(Case, case_id)
+    if case is None:
+        raise LookupError(f"no case {case_id}")
+    if case.legal_hold == held:
+        return False
+    case.legal_hold, case.legal_hold_reason = held, reason if held else None
+    kind = ErasureEvent.LEGAL_HOLD_SET if held else ErasureEvent.LEGAL_HOLD_RELEASED
+    _audit(session, case, kind, actor, at, reason, None)
+    return True
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response
 
-from bot import audit, referrals
+from bot import audit, erasure, referrals
+from escalation.casework import actor_of
 from handlers.api.deps import CurrentCase, CurrentCaseworker, HandoffDep
 from handlers.api.safety_schemas import (
     AuditTrail,
     CaseExport,
     EmergencyBody,
     EmergencyResult,
+    LegalHoldBody,
+    LegalHoldResult,
     ReferralBody,
     ReferralResult,
 )
@@ -98,3 +101,17 @@ def audit_trail(
     events = audit.trail(handoff.engine, case.id or 0, who, reason, utcnow())
     data = [TimelineEntry(**e.model_dump()) for e in events]
     return AuditTrail(reference=case.reference, data=data, count=len(data))
+
+
+@router.put("/cases/{reference}/legal-hold")
+def legal_hold(
+    case: CurrentCase, who: CurrentCaseworker, handoff: HandoffDep, body: LegalHoldBody
+) -> LegalHoldResult:
+    """Sets or releases a legal hold (supervisors only): a held case is never erased."""
+    if not who.supervisor:
+        detail = {"code": "supervisor_only", "message": "only a supervisor sets a legal hold"}
+        raise HTTPException(status_code=403, detail=detail)
+    changed = erasure.legal_hold(
+        handoff.engine, case.id or 0, body.held, actor_of(who), body.reason, utcnow()
+    )
+    return LegalHoldResult(reference=case.reference, held=body.held, changed=changed)

@@ -85,3 +85,16 @@ class DataRequestsPublic(BaseModel):
 class ResolveRequestBody(BaseModel):
     outcome: Literal["done", "refused"]
     reason: str = Field(pattern=CODE, examples=["copy_sent", "identity_not_confirmed"])
+
+
+class LegalHoldBody(BaseModel):
+    """Put a case on legal hold or release it; the reason is a code (a court case, say)."""
+
+    held: bool
+    reason: str = Field(pattern=r"^[a-z0-9_]{1,40}$")
+
+
+class LegalHoldResult(BaseModel):
+    reference: str
+    held: bool
+    changed: bool

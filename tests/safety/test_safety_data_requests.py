@@ -215,3 +215,27 @@ def test_the_escalation_sweep_runs_the_data_request_alert(engine: Engine) -> Non
     later = START + dt.timedelta(hours=48, minutes=1)
     Sweeper(engine, desk(), clock=lambda: later).tick()
     assert request_row(engine, request_id).escalated_at == later
+
+
+def test_a_supervisor_sets_and_releases_a_legal_hold_and_both_are_audited(
+    api: TestClient,
+) -> None:
+    engine = handoff(api).engine
+    rina, boss = token(engine, "jakarta"), token(engine, "jakarta", "Dewi", supervisor=True)
+    case = make_case(engine)
+    url = f"/api/v1/cases/{case.reference}/legal-hold"
+    refused = api.put(url, headers=auth(rina), json={"held": True, "reason": "court_case"})
+    assert refused.status_code == 403
+    held = api.put(url, headers=auth(boss), json={"held": True, "reason": "court_case"})
+    assert held.json() == {"reference": case.reference, "held": True, "changed": True}
+    [hold] = events(engine, case, "legal_hold_set")
+    assert hold.actor.startswith("caseworker:")
+    assert hold.data == {"reason": "court_case"}
+    request_id = data_request(engine, case, "delete")
+    assert resolve(api, rina, request_id, "done", "reporter_asked").status_code == 409
+    released = api.put(url, headers=auth(boss), json={"held": False, "reason": "case_closed"})
+    assert released.json()["changed"] is True
+    assert events(engine, case, "legal_hold_released")
+    assert resolve(api, rina, request_id, "done", "reporter_asked").status_code == 200
+    free_text = api.put(url, headers=auth(boss), json={"held": True, "reason": "Siti's trial"})
+    assert free_text.status_code == 422
