@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from bot.files import FileStore
 from bot.handoff import CaseFile
 from escalation.casework import BadAction, actor_of
 from storage import caseworkers, db, referrals
@@ -83,3 +84,41 @@ def trail(
     with db.session(engine) as session:
         record(session, case_id, AUDIT_VIEWED, actor_of(who), reason, at)
         return referrals.case_events(session=session, case_id=case_id)
+
+
+EVIDENCE_VIEWED = "evidence_viewed"
+
+_CLEAN_TYPES = {".png": "image/png", ".jpg": "image/jpeg"}
+
+
+def read_evidence(
+    engine: Engine,
+    files: FileStore,
+    case_id: int,
+    attachment_id: int,
+    who: Caseworker,
+    reason: str,
+    at: dt.datetime,
+) -> tuple[bytes, str]:
+    """Returns a case file as caseworkers may see it (a photo's EXIF-free copy) and its type.
+
+    The viewing is audited; LookupError when the case has no such file or no copy to show.
+    """
+    with db.session(engine) as session:
+        attachment = session.get(Attachment, attachment_id)
+        if attachment is None or attachment.case_id != case_id:
+            raise LookupError("no such file on this case")
+        data = files.caseworker_copy(attachment)
+        if data is None:
+            raise LookupError("no copy of this file may be shown")
+        referrals.add_event(
+            session=session,
+            case_id=case_id,
+            type=EVIDENCE_VIEWED,
+            actor=actor_of(who),
+            at=at,
+            data={"reason": reason, "attachment_id": attachment_id},
+        )
+    clean = attachment.clean_path or ""
+    kind = _CLEAN_TYPES.get(clean[clean.rfind(".") :]) if clean else None
+    return data, kind or attachment.mime_type or "application/octet-stream"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 
 from bot import audit, erasure, referrals
+from bot.files import FileStore
 from escalation.casework import actor_of
 from handlers.api.deps import CurrentCase, CurrentCaseworker, HandoffDep
 from handlers.api.safety_schemas import (
@@ -115,3 +116,29 @@ def legal_hold(
         handoff.engine, case.id or 0, body.held, actor_of(who), body.reason, utcnow()
     )
     return LegalHoldResult(reference=case.reference, held=body.held, changed=changed)
+
+
+def get_files(request: Request) -> FileStore:
+    """Returns the running app's file store."""
+    files: FileStore = request.app.state.core.files
+    return files
+
+
+@router.get("/cases/{reference}/evidence/{attachment_id}")
+def evidence(
+    case: CurrentCase,
+    who: CurrentCaseworker,
+    handoff: HandoffDep,
+    files: Annotated[FileStore, Depends(get_files)],
+    attachment_id: int,
+    reason: ReadReason,
+) -> Response:
+    """Returns one file of the case: a photo without EXIF or GPS, never its original; audited."""
+    try:
+        data, media_type = audit.read_evidence(
+            handoff.engine, files, case.id or 0, attachment_id, who, reason, utcnow()
+        )
+    except LookupError:
+        raise HTTPException(status_code=404, detail="no such file") from None
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    return Response(content=data, media_type=media_type, headers=headers)

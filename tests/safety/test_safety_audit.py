@@ -3,18 +3,22 @@ a read that logs nothing, or a reason that is free text, fails here."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from enc_helpers import gps_jpeg
 from fastapi.testclient import TestClient
 from gate_helpers import auth, client, events, handoff, make_case, token
+from PIL import Image
 from sqlmodel import col, select
 
+from flows.vocabulary import MediaKind
 from storage import db
 from storage.escalation_models import Caseworker
 from storage.migrate import upgrade
-from storage.models import Case
+from storage.models import Attachment, Case
 
 READS = {
     "": "case_viewed",
@@ -119,3 +123,40 @@ def test_another_office_reads_nothing_and_leaves_no_entry(api: TestClient) -> No
         url = f"/api/v1/cases/{case.reference}{suffix}"
         assert api.get(url, headers=auth(hafiz)).status_code == 404
     assert events(engine, case, *READS.values()) == []
+
+
+def test_a_caseworker_sees_a_photo_without_its_metadata_and_the_viewing_is_audited(
+    api: TestClient,
+) -> None:
+    engine = handoff(api).engine
+    rina = token(engine, "jakarta")
+    case, other = make_case(engine), make_case(engine)
+    files = api.app.state.core.files  # type: ignore[attr-defined]
+    stored = files.save(gps_jpeg(), kind=MediaKind.PHOTO, mime_type="image/jpeg")
+    with db.session(engine) as session:
+        photo = Attachment(
+            case_id=case.id,
+            conversation_id=case.conversation_id,
+            kind="photo",
+            mime_type="image/jpeg",
+            size_bytes=stored.size_bytes,
+            sha256=stored.sha256,
+            path=stored.path,
+            clean_path=stored.clean_path,
+            clean_sha256=stored.clean_sha256,
+        )
+        session.add(photo)
+        session.flush()
+        photo_id = photo.id
+    url = f"/api/v1/cases/{case.reference}/evidence/{photo_id}"
+    shown = api.get(url, headers=auth(rina, "identify_employer"))
+    assert shown.status_code == 200
+    assert shown.headers["content-type"] == "image/jpeg"
+    with Image.open(io.BytesIO(shown.content)) as image:
+        assert dict(image.getexif()) == {}
+    assert b"PlantedCam" not in shown.content
+    [viewed] = events(engine, case, "evidence_viewed")
+    assert viewed.data == {"reason": "identify_employer", "attachment_id": photo_id}
+    elsewhere = f"/api/v1/cases/{other.reference}/evidence/{photo_id}"
+    assert api.get(elsewhere, headers=auth(rina)).status_code == 404
+    assert events(engine, other, "evidence_viewed") == []
