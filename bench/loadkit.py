@@ -22,6 +22,7 @@ from fastapi import FastAPI, Request, Response
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from storage import crypto
 from storage.db import normalise_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +45,10 @@ class Result:
     reply_p50_ms: float
     reply_p99_ms: float
     handled_per_s: float
+
+
+KEYS = {"ENCRYPTION_KEYS": crypto.new_key(), "ENCRYPTION_ADDRESS_KEY": crypto.new_address_key()}
+"""Fresh encryption keys for the Suara processes of one benchmark run."""
 
 
 def bare_app(path: str) -> FastAPI:

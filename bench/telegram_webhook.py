@@ -124,6 +124,7 @@ class FakeProcess:
 
 def suara_env(database_url: str, files: Path, fake: FakeProcess, driver: str) -> dict[str, str]:
     return {
+        **loadkit.KEYS,
         "DATABASE_URL": database_url,
         "FILE_STORE": str(files),
         "TELEGRAM_BOT_TOKEN": TOKEN,

@@ -80,6 +80,7 @@ def parser() -> argparse.ArgumentParser:
     keys = commands.add_parser("keys", help="encryption keys: new key, re-encrypt with the current")
     keys.add_argument("action", choices=("new", "rotate"))
     keys.add_argument("--batch-size", type=int, default=500)
+    keys.add_argument("--address", action="store_true", help="new: an ENCRYPTION_ADDRESS_KEY")
     return root
 
 
@@ -115,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command == "keys":
         from bot.keys_cli import run as run_keys_command
 
-        return run_keys_command(args.action, args.batch_size, Settings())
+        return run_keys_command(args.action, args.batch_size, Settings(), address=args.address)
     elif args.command == "retention":
         from bot.retention import command as retention_command
 

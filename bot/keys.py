@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,12 @@ log = logging.getLogger(__name__)
 
 KeyringError = crypto.KeyringError
 
-ENCRYPTED_TYPES = (crypto.EncryptedBytes, crypto.EncryptedText, crypto.EncryptedJSON)
+ENCRYPTED_TYPES = (
+    crypto.EncryptedBytes,
+    crypto.EncryptedText,
+    crypto.EncryptedJSON,
+    crypto.SealedText,
+)
 
 
 def configured_keys(settings: Settings) -> list[str]:
@@ -50,27 +56,40 @@ def key_file(settings: Settings) -> Path:
 
 
 def install(settings: Settings) -> None:
-    """Sets the process keyring from settings; refuses to run without keys outside the demo."""
+    """Sets the process keyring and address key from settings; refuses without keys outside
+    the demo."""
     keys = configured_keys(settings)
+    generated = settings.demo or settings.encryption_allow_key_file
     if keys:
         crypto.use_keys(keys)
-    elif crypto.has_keys():
-        return  # already set in this process (the CLI before the app, or the tests)
-    elif settings.demo or settings.encryption_allow_key_file:
+    elif not crypto.has_keys():
+        if not generated:
+            raise crypto.KeyringError(
+                "ENCRYPTION_KEYS is not set: run `suara keys new` and set it "
+                "(or ENCRYPTION_ALLOW_KEY_FILE=true to use a generated key file)"
+            )
         crypto.use_keys([generated_key(key_file(settings))])
-    else:
-        raise crypto.KeyringError(
-            "ENCRYPTION_KEYS is not set: run `suara keys new` and set it "
-            "(or ENCRYPTION_ALLOW_KEY_FILE=true to use a generated key file)"
+    address = settings.encryption_address_key
+    if address is not None:
+        crypto.use_address_key(address.get_secret_value())
+    elif not crypto.has_address_key():
+        if not generated:
+            raise crypto.KeyringError(
+                "ENCRYPTION_ADDRESS_KEY is not set: run `suara keys new --address` and set it "
+                "(or ENCRYPTION_ALLOW_KEY_FILE=true to use a generated key file)"
+            )
+        path = key_file(settings)
+        crypto.use_address_key(
+            generated_key(path.with_name(path.name + ".address"), crypto.new_address_key)
         )
 
 
-def generated_key(path: Path) -> str:
+def generated_key(path: Path, make: Callable[[], str] = crypto.new_key) -> str:
     """Returns the key kept in path, creating the file (mode 0600) on first use."""
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = crypto.new_key()
+    key = make()
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process created it first
@@ -107,6 +126,7 @@ def rotate_column(engine: Engine, table: sa.Table, column: str, batch: int) -> C
     """Re-encrypts one column with the current key, batch by batch (rows changed meanwhile stay)."""
     source = table.columns[column]
     binary = isinstance(source.type, crypto.EncryptedBytes)
+    sealed = isinstance(source.type, crypto.SealedText)
     raw_type: sa.types.TypeEngine[Any] = sa.LargeBinary() if binary else sa.Text()
     key = next(iter(table.primary_key.columns)).name
     raw = sa.table(table.name, sa.column(key), sa.column(column, raw_type))
@@ -118,7 +138,7 @@ def rotate_column(engine: Engine, table: sa.Table, column: str, batch: int) -> C
         with engine.begin() as connection:
             rows = connection.execute(query).all()
             for row_id, value in rows:
-                _rotate_value(connection, raw, key, column, row_id, value, counts)
+                _rotate_value(connection, raw, (key, column), row_id, value, sealed, counts)
         if len(rows) < batch:
             return counts
         last = rows[-1][0]
@@ -127,27 +147,41 @@ def rotate_column(engine: Engine, table: sa.Table, column: str, batch: int) -> C
 def _rotate_value(
     connection: sa.Connection,
     raw: sa.TableClause,
-    key: str,
-    column: str,
+    names: tuple[str, str],
     row_id: object,
     value: object,
+    sealed: bool,
     counts: Counts,
 ) -> None:
     """Rewrites one value unless it is current; compares first so a concurrent write wins."""
+    key, column = names
     if value is None:
         return
-    data = bytes(value) if isinstance(value, bytes | memoryview) else str(value).encode()
-    fresh = crypto.reencrypt(data)
-    if fresh is None:
+    new_value = _renewed(value, sealed)
+    if new_value is None:
         counts.current += 1
         return
-    new_value: object = fresh if isinstance(value, bytes | memoryview) else fresh.decode("ascii")
     connection.execute(
         sa.update(raw)
         .where(raw.c[key] == row_id, raw.c[column] == value)
         .values({column: new_value})
     )
     counts.rewritten += 1
+
+
+def _renewed(value: object, sealed: bool) -> object | None:
+    """Returns a stored value under the current keys, or None when it already is.
+
+    Sealed addresses keep their one key (lookups depend on it): only legacy plaintext is sealed.
+    """
+    if sealed:
+        text = str(value)
+        return None if text.startswith(crypto.SEALED) else crypto.seal(text)
+    data = bytes(value) if isinstance(value, bytes | memoryview) else str(value).encode()
+    fresh = crypto.reencrypt(data)
+    if fresh is None:
+        return None
+    return fresh if isinstance(value, bytes | memoryview) else fresh.decode("ascii")
 
 
 def rotate_files(files: FileStore) -> Counts:

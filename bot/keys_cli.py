@@ -8,10 +8,10 @@ from bot.settings import Settings
 from storage import crypto, db
 
 
-def run(action: str, batch_size: int, settings: Settings) -> int:
+def run(action: str, batch_size: int, settings: Settings, *, address: bool = False) -> int:
     """Runs one keys command; prints a key (new) or counts (rotate), never stored data."""
     if action == "new":
-        print(crypto.new_key())  # noqa: T201
+        print(crypto.new_address_key() if address else crypto.new_key())  # noqa: T201
         return 0
     keys.install(settings)
     engine = db.make_engine(settings.database_url)

@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     """The generated key used when ENCRYPTION_KEYS is unset; default: <sqlite database>.key."""
     encryption_allow_key_file: bool = False
     """Let `suara serve` use the generated key file instead of ENCRYPTION_KEYS (the demo may)."""
+    encryption_address_key: SecretStr | None = None
+    """Seals chat ids and phone numbers deterministically (`suara keys new --address`)."""
     # --- end issue 6: encryption
 
     # --- issue 6: retention

@@ -8,12 +8,16 @@ storage reads no settings: the bot calls use_keys() at startup.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Sequence
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from sqlalchemy import LargeBinary, Text
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+from sqlalchemy import LargeBinary, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.types import TypeDecorator
@@ -164,3 +168,80 @@ EncryptedDict = MutableDict.as_mutable(EncryptedJSON())
 """An encrypted JSON object column that tracks top-level changes."""
 EncryptedList = MutableList.as_mutable(EncryptedJSON())
 """An encrypted JSON array column that tracks top-level changes."""
+
+
+# ----------------------------------------------------------------- sealed channel addresses
+
+SEALED = "sid1:"
+"""Starts every sealed address (a chat id, a phone number) in its column."""
+
+_address_key: AESSIV | None = None
+
+
+def use_address_key(key: str) -> None:
+    """Sets the key that seals channel addresses (base64 of 64 random bytes)."""
+    global _address_key
+    try:
+        raw = base64.urlsafe_b64decode(key.strip().encode())
+        _address_key = AESSIV(raw)
+    except (ValueError, binascii.Error) as error:
+        raise KeyringError("the address key is not 64 bytes of url-safe base64") from error
+
+
+def clear_address_key() -> None:
+    """Forgets the address key, so that reads and writes of addresses fail loudly."""
+    global _address_key
+    _address_key = None
+
+
+def has_address_key() -> bool:
+    """Tells whether an address key is set."""
+    return _address_key is not None
+
+
+def new_address_key() -> str:
+    """Returns a fresh random address key."""
+    return base64.urlsafe_b64encode(AESSIV.generate_key(512)).decode()
+
+
+def _sealer() -> AESSIV:
+    if _address_key is None:
+        raise KeyringError("no address key set: set ENCRYPTION_ADDRESS_KEY (see docs/safety.md)")
+    return _address_key
+
+
+def seal(value: str) -> str:
+    """Encrypts an address deterministically: equal addresses give equal sealed values."""
+    token = _sealer().encrypt(value.encode(), None)
+    return SEALED + base64.urlsafe_b64encode(token).decode("ascii")
+
+
+def unseal(value: str) -> str:
+    """Opens a sealed address; an unsealed (legacy plaintext) one is returned as it is."""
+    if not value.startswith(SEALED):
+        return value
+    try:
+        token = base64.urlsafe_b64decode(value[len(SEALED) :].encode())
+        return _sealer().decrypt(token, None).decode()
+    except (InvalidTag, ValueError, binascii.Error) as error:
+        raise KeyringError("the address key does not open this value (another key?)") from error
+
+
+class SealedText(TypeDecorator[str]):
+    """A channel address (chat id, phone number) stored sealed, still usable in lookups.
+
+    Sealing is deterministic (AES-SIV), so equality, IN, joins, unique constraints and indexes
+    work on the sealed values; the order of addresses is not kept, and nothing else leaks but
+    whether two addresses are equal.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        """Seals on write and in comparisons (any text, U+0000 included, seals safely)."""
+        return None if value is None else seal(str(value))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        """Opens on read (legacy plaintext passes through)."""
+        return None if value is None else unseal(value)

@@ -13,7 +13,7 @@ from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlmodel import Field, SQLModel
 
-from storage.crypto import EncryptedBytes, EncryptedDict
+from storage.crypto import EncryptedBytes, EncryptedDict, SealedText
 from storage.types import UTCDateTime, utcnow
 
 SQLModel.metadata.naming_convention = {
@@ -54,7 +54,7 @@ class Reporter(_Row, table=True):
     __table_args__ = (UniqueConstraint("channel", "channel_user_id"),)
 
     channel: str
-    channel_user_id: str
+    channel_user_id: str = Field(sa_type=SealedText)
     locale: str | None = None
     referral: str | None = None
     unreachable: bool = False
@@ -76,7 +76,7 @@ class Conversation(_Row, table=True):
 
     reporter_id: int = Field(foreign_key="reporter.id", index=True)
     channel: str
-    chat_id: str
+    chat_id: str = Field(sa_type=SealedText)
     flow_id: str = ""
     step_id: str = ""
     status: str = "active"
@@ -99,7 +99,7 @@ class InboundUpdate(_Row, table=True):
 
     channel: str
     external_id: str
-    chat_id: str | None = None
+    chat_id: str | None = Field(default=None, sa_type=SealedText)
     payload: bytes = Field(sa_type=EncryptedBytes)
     received_at: datetime = _utc_now()
     processed_at: datetime | None = _utc()
@@ -184,7 +184,7 @@ class OutboxMessage(_Row, table=True):
 
     conversation_id: int | None = Field(default=None, foreign_key="conversation.id", index=True)
     channel: str
-    chat_id: str
+    chat_id: str = Field(sa_type=SealedText)
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=EncryptedDict)
     status: str = "pending"
     attempts: int = 0

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.crypto import SealedText
 from storage.models import _Row, _utc, _utc_now
 
 
@@ -39,7 +40,7 @@ class ChatMessage(_Row, table=True):
     )
 
     channel: str
-    chat_id: str
+    chat_id: str = Field(sa_type=SealedText)
     message_id: str
     direction: str
     at: datetime = _utc_now()

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Field, Session, col, or_, select
 
+from storage.crypto import SealedText
 from storage.db import dialect_insert
 from storage.models import OutboxMessage, _Row, _utc, _utc_now
 
@@ -28,9 +29,9 @@ class WhatsAppContact(_Row, table=True):
 
     __tablename__ = "whatsapp_contact"
 
-    chat_id: str = Field(unique=True)
-    wa_id: str | None = Field(default=None, index=True)
-    bsuid: str | None = Field(default=None, unique=True)
+    chat_id: str = Field(unique=True, sa_type=SealedText)
+    wa_id: str | None = Field(default=None, index=True, sa_type=SealedText)
+    bsuid: str | None = Field(default=None, unique=True, sa_type=SealedText)
     template_sent_at: datetime | None = _utc()
     updated_at: datetime = _utc_now(on_update=True)
 
@@ -41,7 +42,7 @@ class WhatsAppDelivery(_Row, table=True):
     __tablename__ = "whatsapp_delivery"
 
     wamid: str = Field(unique=True)
-    chat_id: str | None = None
+    chat_id: str | None = Field(default=None, sa_type=SealedText)
     status: str = "accepted"
     sent_at: datetime | None = _utc()
     delivered_at: datetime | None = _utc()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from keyring_values import TEST_ADDRESS_KEY, TEST_KEYS
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -15,16 +16,16 @@ from storage.db import make_engine, normalise_url
 from storage.migrate import upgrade
 
 POSTGRES_ENV = "SUARA_TEST_POSTGRES_URL"
-TEST_KEYS = ("_u9hd1gHEe4q5C_t7oT0N1B1L8ZgVpQDwJ4aQhJ2S9c=",)
-"""The test keyring (issue 6): a fixed Fernet key, never used outside tests."""
 
 
 @pytest.fixture(scope="session", autouse=True)
 def encryption_keys() -> Iterator[tuple[str, ...]]:
-    """Set the encryption keyring for the whole session (tests that change it restore it)."""
+    """Set the encryption keyring and address key for the whole session (tests restore them)."""
     crypto.use_keys(TEST_KEYS)
+    crypto.use_address_key(TEST_ADDRESS_KEY)
     yield TEST_KEYS
     crypto.clear_keys()
+    crypto.clear_address_key()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from enc_helpers import KEY1, KEY2, keyring, raw_values
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot import keys
 from bot.files import FileStore
@@ -162,3 +162,40 @@ def test_a_bad_key_is_refused_without_echoing_it() -> None:
     with pytest.raises(crypto.KeyringError) as raised:
         crypto.use_keys(["not-a-key-Planted"])
     assert "Planted" not in str(raised.value)
+
+
+def test_rotation_seals_legacy_plaintext_addresses_and_lookups_then_find_them(
+    engine: Engine, tmp_path: Path
+) -> None:
+    phone = "6281355512345"
+    with engine.begin() as connection:
+        raw = sa.table(
+            "reporter",
+            sa.column("created_at", sa.DateTime()),
+            sa.column("channel", sa.Text()),
+            sa.column("channel_user_id", sa.Text()),
+            sa.column("unreachable", sa.Boolean()),
+            sa.column("code_word_failures", sa.Integer()),
+            sa.column("safe_times", sa.JSON()),
+        )
+        connection.execute(
+            sa.insert(raw).values(
+                created_at=sa.func.now(),
+                channel="whatsapp",
+                channel_user_id=phone,  # written before addresses were sealed
+                unreachable=False,
+                code_word_failures=0,
+                safe_times=[],
+            )
+        )
+    result = keys.rotate(engine, FileStore(tmp_path), batch=10)
+    assert result["reporter.channel_user_id"].rewritten == 1
+    with engine.connect() as connection:
+        stored = connection.execute(sa.text("SELECT channel_user_id FROM reporter")).scalar_one()
+    assert stored.startswith(crypto.SEALED)
+    assert phone not in stored
+    with session(engine) as db:
+        query = select(Reporter).where(col(Reporter.channel_user_id) == phone)
+        assert db.exec(query).one().channel_user_id == phone
+    again = keys.rotate(engine, FileStore(tmp_path), batch=10)
+    assert again["reporter.channel_user_id"].rewritten == 0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from enc_helpers import KEY1, KEY2
+from keyring_values import TEST_ADDRESS_KEY
 
 from bot import keys
 from bot.cli import main
@@ -112,3 +113,37 @@ def test_the_serve_command_exits_with_a_clear_message_without_keys(
     with pytest.raises(SystemExit, match="ENCRYPTION_KEYS is not set"):
         main(["serve"])
     assert not (tmp_path / "suara.db").exists()
+
+
+@pytest.fixture
+def no_address_key() -> Iterator[None]:
+    """Starts with no address key set; restores the test one after."""
+    crypto.clear_address_key()
+    yield
+    crypto.use_address_key(TEST_ADDRESS_KEY)
+
+
+def test_serve_refuses_to_start_without_an_address_key(
+    no_address_key: None, tmp_path: Path
+) -> None:
+    settings = Settings(encryption_keys=KEY1, database_url=f"sqlite:///{tmp_path / 'suara.db'}")
+    with pytest.raises(crypto.KeyringError, match="ENCRYPTION_ADDRESS_KEY"):
+        keys.install(settings)
+    assert not crypto.has_address_key()
+
+
+def test_the_address_key_comes_from_settings_or_the_demo_key_file(
+    no_address_key: None, tmp_path: Path
+) -> None:
+    chosen = crypto.new_address_key()
+    keys.install(Settings(encryption_address_key=chosen, database_url="sqlite://"))
+    sealed = crypto.seal("6281234567890")
+    assert sealed == crypto.seal("6281234567890")  # deterministic: lookups work
+    assert "6281234567890" not in sealed
+    crypto.clear_address_key()
+    keys.install(Settings(database_url=f"sqlite:///{tmp_path / 'demo.db'}", demo=True))
+    path = tmp_path / "demo.db.key.address"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert crypto.seal("6281234567890") != sealed  # another key
+    crypto.use_address_key(chosen)
+    assert crypto.unseal(sealed) == "6281234567890"

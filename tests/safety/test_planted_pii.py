@@ -207,6 +207,11 @@ def test_planted_personal_data_appears_nowhere_but_reads_back(
         engine.dispose()
     assert len(stored) > 10_000
     assert _leaks(stored) == [], "planted data unencrypted in the database"
+    address = chat.chat_id.encode()  # the channel address: a phone number on WhatsApp
+    assert address not in stored, "the chat address unsealed in the database"
+    assert address not in webhooks, "the chat address in an escalation webhook"
+    carrying = {r.name for r in all_logs_at_debug.records if chat.chat_id in f"{r.__dict__!r}"}
+    assert carrying <= {"httpx2"}, "the chat address in Suara's logs"  # httpx2: this test's client
     files = list((tmp_path / "files").rglob("*"))
     assert len([f for f in files if f.is_file()]) == 2  # the original and its clean copy
     for path in files:

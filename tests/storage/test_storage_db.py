@@ -113,8 +113,8 @@ def test_naive_datetimes_are_refused(engine: Engine) -> None:
 
 
 def test_nul_in_text_is_refused_on_every_database(engine: Engine) -> None:
-    with pytest.raises(NulCharacterError):
-        _add_reporter(engine, "a\x00b")
+    with pytest.raises(NulCharacterError), session(engine) as db:
+        db.add(Reporter(channel="web", channel_user_id="u1", referral="poster\x00a"))
     with session(engine) as db:
         assert db.exec(select(Reporter)).all() == []
 
