@@ -19,6 +19,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent))
+
+import loadkit  # noqa: E402, F401  (sets the encryption keys of the run)
 
 from bot.contacts import load_contacts  # noqa: E402
 from bot.envelopes import Channel, InboundEvent  # noqa: E402

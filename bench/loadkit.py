@@ -47,8 +47,18 @@ class Result:
     handled_per_s: float
 
 
-KEYS = {"ENCRYPTION_KEYS": crypto.new_key(), "ENCRYPTION_ADDRESS_KEY": crypto.new_address_key()}
-"""Fresh encryption keys for the Suara processes of one benchmark run."""
+def bench_keys() -> dict[str, str]:
+    """Sets this process's encryption keys: fresh for a run, inherited by its child processes."""
+    os.environ.setdefault("ENCRYPTION_KEYS", crypto.new_key())
+    os.environ.setdefault("ENCRYPTION_ADDRESS_KEY", crypto.new_address_key())
+    crypto.use_keys([os.environ["ENCRYPTION_KEYS"]])
+    crypto.use_address_key(os.environ["ENCRYPTION_ADDRESS_KEY"])
+    names = ("ENCRYPTION_KEYS", "ENCRYPTION_ADDRESS_KEY")
+    return {name: os.environ[name] for name in names}
+
+
+KEYS = bench_keys()
+"""The encryption keys of this benchmark run (its Suara processes get them too)."""
 
 
 def bare_app(path: str) -> FastAPI:
