@@ -6,26 +6,22 @@ import dataclasses
 import itertools
 import sys
 import time
-from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
-import httpx
-from fastapi import FastAPI
 from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "telegram"))
 
 from fakebot import TOKEN, FakeBotAPI, FakeServer  # noqa: E402
+from tg_harness import Harness  # noqa: E402
 
-from bot.core import Core  # noqa: E402
 from bot.envelopes import Channel  # noqa: E402
 from bot.escalations import EscalationHook  # noqa: E402
 from bot.group_alerts import group_alerts  # noqa: E402
 from bot.settings import Settings, TelegramDriver  # noqa: E402
 from escalation.service import Desk  # noqa: E402
 from escalation.signing import new_secret  # noqa: E402
-from handlers.app import core_of, create_app  # noqa: E402
 from handlers.telegram.translate import TelegramTranslator  # noqa: E402
 
 __all__ = ["FakeBotAPI", "FakeServer"]
@@ -72,32 +68,8 @@ def settings_for(tmp_path: Path, fake: FakeBotAPI, driver: TelegramDriver, url: 
     )
 
 
-class GroupApp:
-    """The app under test over ASGI; its desk, with the group alert channel added."""
-
-    def __init__(self, settings: Settings, fake: FakeBotAPI) -> None:
-        self.settings, self.fake = settings, fake
-        self.app: FastAPI | None = None
-        self.client: httpx.AsyncClient | None = None
-        self._lifespan: AbstractAsyncContextManager[Any] | None = None
-
-    async def start(self) -> None:
-        self.app = create_app(self.settings, background=False)
-        self._lifespan = self.app.router.lifespan_context(self.app)
-        await self._lifespan.__aenter__()
-        transport = httpx.ASGITransport(app=self.app)
-        self.client = httpx.AsyncClient(transport=transport, base_url="http://suara.test")
-
-    async def stop(self) -> None:
-        assert self.client is not None
-        assert self._lifespan is not None
-        await self.client.aclose()
-        await self._lifespan.__aexit__(None, None, None)
-
-    @property
-    def core(self) -> Core:
-        assert self.app is not None
-        return core_of(self.app)
+class GroupApp(Harness):
+    """The Telegram test app (tests/telegram/tg_harness.py) with its desk's group alert channel."""
 
     @property
     def translator(self) -> TelegramTranslator:
@@ -112,16 +84,6 @@ class GroupApp:
             self.core.catalogs, hook.desk.directory, self.settings.escalation_offices_file
         )
         return dataclasses.replace(hook.desk, alerts=(channel,))
-
-    async def settle(self) -> None:
-        """Waits for every posted update, then sends every queued message."""
-        processor = self.app.state.telegram if self.app else None
-        assert processor is not None
-        for _ in range(20):
-            await processor.join()
-            if not await self.core.dispatcher.drain() and not processor.tasks:
-                return
-        raise AssertionError("the app did not settle")
 
     async def press(self, user_id: int, data: str, shown: dict[str, Any]) -> None:
         """Posts a press of a button on a group message, as a caseworker in that group."""
