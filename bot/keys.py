@@ -97,7 +97,7 @@ def generated_key(path: Path, make: Callable[[], str] = crypto.new_key) -> str:
     with os.fdopen(descriptor, "w") as handle:
         handle.write(key + "\n")
     log.warning(
-        "ENCRYPTION_KEYS unset: generated the key file %s; back it up, or the data is lost",
+        "no key configured: generated the key file %s; back it up, or the data is lost",
         path,
         extra={"key_file": str(path)},
     )
