@@ -109,7 +109,7 @@ class Writer:
         """Returns one sentence translated, its placeholders filled."""
         return self.catalogs.gettext(locale, msgid).format_map(values)
 
-    def summary(self, locale: Locale, case: Case, escalation: Escalation, moved: bool) -> str:
+    def summary(self, locale: Locale, case: Case, escalation: Escalation, headline: str) -> str:
         """Returns the neutral lines about a case: reference, urgency, problems, office, level."""
         say = self.say
         office = self.directory.offices.get(escalation.office)
@@ -117,7 +117,7 @@ class Writer:
         level = LEVELS[min(escalation.level, len(LEVELS) - 1)]
         urgency = tx.URGENCIES.get(escalation.urgency)
         lines = [
-            say(locale, tx.MOVED_UP if moved else tx.NEW_CASE, reference=case.reference),
+            say(locale, headline, reference=case.reference),
             say(locale, tx.URGENCY, urgency=say(locale, urgency) if urgency else "?"),
             say(locale, tx.PROBLEMS, categories=", ".join(words) or say(locale, tx.NO_PROBLEM)),
             say(
@@ -169,9 +169,9 @@ class GroupAlerts:
         own = self.groups.for_alert(alert)
         targets = [own] if own is not None else []
         targets += [g for g in self.groups.copied(alert, case.copy_offices) if g not in targets]
-        moved = alert.event_type == "escalation.re_escalated"
+        headline = HEADLINES.get(alert.event_type, tx.NEW_CASE)
         for group in targets:
-            lines = [self.writer.summary(group.locale, case, escalation, moved)]
+            lines = [self.writer.summary(group.locale, case, escalation, headline)]
             lines.append(self.writer.say(group.locale, tx.PRESS))
             buttons = self.writer.buttons(group.locale, alert.escalation_id, escalation.status)
             queue(session, group, "\n".join(lines), buttons, escalation_id=alert.escalation_id)
@@ -183,6 +183,10 @@ class GroupAlerts:
                 "groups": len(targets),
             },
         )
+
+
+HEADLINES = {"escalation.re_escalated": tx.MOVED_UP, "escalation.urgency_raised": tx.MORE_URGENT}
+"""The first line of a group alert per escalation event (a new case otherwise)."""
 
 
 def group_alerts(catalogs: Catalogs, directory: Directory, path: Path | None) -> GroupAlerts:

@@ -26,6 +26,8 @@ OPENING = frozenset({"case_submitted", "urgent", "handover_requested"})
 """Triggers that open an escalation (or add a reason to the open one)."""
 UPDATE = "report_updated"
 """New evidence or a message on a case that already has an escalation."""
+URGENCY_RAISED = "escalation.urgency_raised"
+"""What other alert channels (a caseworker group) are told when an open case gets more urgent."""
 LAST_LEVEL = len(LEVELS) - 1
 RANK = {"P0": 0, "P1": 1, "P2": 2, "P3": 3}
 
@@ -241,7 +243,8 @@ def _updated(
     assert case.id is not None
     if trigger != UPDATE and trigger not in escalation.reasons:
         escalation.reasons = [*escalation.reasons, trigger]
-    if RANK.get(case.urgency, 3) < RANK.get(escalation.urgency, 3):
+    raised = RANK.get(case.urgency, 3) < RANK.get(escalation.urgency, 3)
+    if raised:
         escalation.urgency = case.urgency
         due = desk.directory.deadlines.ack_due(case.urgency, now)
         if Status(escalation.status) in WAITING and (
@@ -277,6 +280,8 @@ def _updated(
         alerted=True,
         now=now,
     )
+    if raised and Status(escalation.status) not in (Status.RESOLVED, Status.CANCELLED):
+        _alert_channels(session, desk, escalation, case, URGENCY_RAISED)
 
 
 def notify(

@@ -12,6 +12,7 @@ from flows.vocabulary import N_
 
 NEW_CASE = N_("New case {reference}")
 MOVED_UP = N_("Nobody acknowledged case {reference} in time: it is now at this level.")
+MORE_URGENT = N_("Case {reference} became more urgent.")
 URGENCY = N_("Urgency: {urgency}")
 PROBLEMS = N_("Problems: {categories}")
 OFFICE_LEVEL = N_("Office: {office}. Level: {level}.")

@@ -134,7 +134,7 @@ class GroupPresses:
         held = tx.CLAIMED_BY if escalation.status == Status.CLAIMED.value else tx.ACKNOWLEDGED_BY
         text = "\n".join(
             (
-                self.writer.summary(locale, case, escalation, moved=False),
+                self.writer.summary(locale, case, escalation, tx.NEW_CASE),
                 self.writer.say(locale, held, name=who.name),
             )
         )

@@ -282,3 +282,30 @@ def test_link_telegram_cli(engine: Engine, database_url: str) -> None:
     assert run("link-telegram", str(other.id), "--unlink")[0] == 0
     with db.session(engine) as session:
         assert caseworkers.caseworker_by_telegram(session=session, telegram_user_id="4242") is None
+
+
+async def test_a_case_that_becomes_more_urgent_is_posted_again(
+    group_app: GroupApp, fake: FakeBotAPI
+) -> None:
+    engine = group_app.core.engine
+    case = planted_case(engine, urgency="P2")
+    open_escalation(group_app, case)
+    await group_app.settle()
+    with db.session(engine) as session:
+        row = session.get(Case, case.id)
+        assert row is not None
+        row.urgency = "P0"
+        service.open_or_update(session, group_app.desk(), row, "urgent", dt.datetime.now(dt.UTC))
+    await group_app.settle()
+    kl = fake.texts(KL_GROUP)
+    assert len(kl) == 2
+    assert kl[1].startswith(f"Kasus {case.reference} menjadi lebih mendesak.")
+    assert "P0" in kl[1]
+    with db.session(engine) as session:  # the same urgency again: nothing new in the group
+        row = session.get(Case, case.id)
+        assert row is not None
+        service.open_or_update(session, group_app.desk(), row, "urgent", dt.datetime.now(dt.UTC))
+    await group_app.settle()
+    assert len(fake.texts(KL_GROUP)) == 2
+    for secret in (NAME, PHONE, STORY):
+        assert secret not in every_call(fake)
