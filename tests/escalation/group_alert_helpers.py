@@ -13,8 +13,8 @@ from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "telegram"))
 
-from fakebot import TOKEN, FakeBotAPI, FakeServer  # noqa: E402
-from tg_harness import Harness  # noqa: E402
+from fakebot import FakeBotAPI, FakeServer  # noqa: E402
+from tg_harness import Harness, webhook_settings  # noqa: E402
 
 from bot.envelopes import Channel  # noqa: E402
 from bot.escalations import EscalationHook  # noqa: E402
@@ -51,17 +51,12 @@ def settings_for(tmp_path: Path, fake: FakeBotAPI, driver: TelegramDriver, url: 
     """Returns settings of an app with caseworker groups, one catch-all webhook, the fake API."""
     offices = tmp_path / "offices.toml"
     offices.write_text(OFFICES, encoding="utf-8")
-    return Settings(
-        database_url=url,
-        file_store=tmp_path / "files",
-        telegram_bot_token=SecretStr(TOKEN),
+    return webhook_settings(
+        url,
+        tmp_path,
+        fake,
+        driver,
         telegram_webhook_secret=SecretStr(SECRET),
-        telegram_api_base_url=fake.base_url,
-        telegram_driver=driver,
-        telegram_webhook_url="https://suara.example.org/webhooks/telegram",
-        telegram_chat_rate=1000.0,
-        telegram_chat_burst=1000,
-        telegram_overall_rate=1000.0,
         escalation_offices_file=offices,
         escalation_webhook_url="https://hooks.example.org/suara",
         escalation_webhook_secret=SecretStr(new_secret()),

@@ -6,9 +6,8 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from fakebot import TOKEN, FakeBotAPI, FakeServer
-from pydantic import SecretStr
-from tg_harness import FILES, SECRET, Harness
+from fakebot import FakeBotAPI, FakeServer
+from tg_harness import FILES, Harness, webhook_settings
 
 from bot.settings import Settings, TelegramDriver
 from storage.migrate import upgrade
@@ -38,18 +37,7 @@ def settings(tmp_path: Path, fake: FakeBotAPI, driver: TelegramDriver) -> Settin
     """Returns settings for a webhook-mode app on a fresh SQLite file, pointed at the fake."""
     url = f"sqlite:///{tmp_path / 'suara.db'}"
     upgrade(url)
-    return Settings(
-        database_url=url,
-        file_store=tmp_path / "files",
-        telegram_bot_token=SecretStr(TOKEN),
-        telegram_webhook_secret=SecretStr(SECRET),
-        telegram_api_base_url=fake.base_url,
-        telegram_driver=driver,
-        telegram_webhook_url="https://suara.example.org/webhooks/telegram",
-        telegram_chat_rate=1000.0,
-        telegram_chat_burst=1000,
-        telegram_overall_rate=1000.0,
-    )
+    return webhook_settings(url, tmp_path, fake, driver)
 
 
 @pytest.fixture

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import itertools
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 from typing import Any
 
 import httpx
 from corpus import Builder
-from fakebot import FakeBotAPI
+from fakebot import TOKEN, FakeBotAPI
 from fastapi import FastAPI
+from pydantic import SecretStr
 
 from bot.core import Core
-from bot.settings import Settings
+from bot.settings import Settings, TelegramDriver
 from handlers.app import core_of, create_app
 from handlers.telegram.processing import Processor
 
@@ -28,6 +30,25 @@ FILES = {
     "BQACAgUAAxkBAAIBdocument": b"%PDF-1.7 contract",
 }
 _users = itertools.count(700_000_001)
+
+
+def webhook_settings(
+    url: str, tmp_path: Path, fake: FakeBotAPI, driver: TelegramDriver, **extra: Any
+) -> Settings:
+    """Returns settings for a webhook-mode app on `url`, pointed at the fake, pacing lifted."""
+    values: dict[str, Any] = {
+        "database_url": url,
+        "file_store": tmp_path / "files",
+        "telegram_bot_token": SecretStr(TOKEN),
+        "telegram_webhook_secret": SecretStr(SECRET),
+        "telegram_api_base_url": fake.base_url,
+        "telegram_driver": driver,
+        "telegram_webhook_url": "https://suara.example.org/webhooks/telegram",
+        "telegram_chat_rate": 1000.0,
+        "telegram_chat_burst": 1000,
+        "telegram_overall_rate": 1000.0,
+    }
+    return Settings(**(values | extra))
 
 
 class Harness:
