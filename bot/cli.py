@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from bot.escalation_cli import COMMANDS as ESCALATION_COMMANDS
 from bot.escalation_cli import add_escalation_commands
 from bot.escalation_cli import run as run_escalation_command
-from bot.settings import Settings
+from bot.settings import Settings, worker_process_default
 
 APP_FACTORY = "handlers.app:create_app"
 """Loaded by name so that bot/ never imports handlers/ (the import rules point the other way)."""
@@ -46,6 +46,9 @@ def serve(host: str, port: int, *, demo: bool) -> None:
         os.environ["DEMO"] = "true"
         os.environ.setdefault("DATABASE_URL", "sqlite:///var/demo.db")
     settings = Settings()
+    if not demo and "worker_process" not in settings.model_fields_set:
+        worker = worker_process_default(settings.database_url)
+        os.environ["WORKER_PROCESS"] = "true" if worker else "false"
     from bot.keys import KeyringError, install
 
     try:

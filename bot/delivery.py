@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -78,10 +78,14 @@ class Dispatcher:
         self.engine, self.senders, self.lease_seconds = engine, dict(senders), lease_seconds
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.forward: Callable[[], None] | None = None
+        """Set where another process (the worker) sends: wake() tells that one instead."""
 
     def wake(self) -> None:
         """Asks the dispatcher to look for work now (safe from any thread)."""
-        if self._loop is not None and not self._loop.is_closed():
+        if self.forward is not None:
+            self.forward()
+        elif self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._wake.set)
 
     async def run(self, poll_seconds: float = 2.0) -> None:

@@ -24,11 +24,33 @@ Item = tuple[str, str | None, bytes]
 Translator = Callable[[bytes], Awaitable[InboundEvent | None]]
 """Turns one recorded payload into one inbound event (None: nothing for the engine)."""
 
+Scheduler = Callable[[int, str], None]
+"""Starts processing a recorded update (inbox id, chat key) after that chat's earlier ones."""
+
 
 def record_many(engine: Engine, channel: Channel, items: Sequence[Item]) -> list[int | None]:
     """Stores updates that arrived together in one commit; None for each duplicate."""
     with db.session(engine) as session:
         return queries.record_inbound_many(session=session, channel=channel.value, rows=items)
+
+
+class InboxWriter:
+    """Records a channel's webhook updates in batches over one kept connection (one thread's)."""
+
+    def __init__(self, engine: Engine, channel: Channel) -> None:
+        self.channel = channel
+        self.kept = db.KeptConnection(engine, autocommit=True, urgent=True)  # one statement
+
+    def record(self, items: Sequence[Item]) -> list[int | None]:
+        """Stores updates that arrived together in one commit; None for each duplicate."""
+        with self.kept.session() as session:
+            return queries.record_inbound_many(
+                session=session, channel=self.channel.value, rows=items
+            )
+
+    def close(self) -> None:
+        """Closes the kept connection."""
+        self.kept.close()
 
 
 class Inbox:
@@ -37,6 +59,29 @@ class Inbox:
     def __init__(self, engine: Engine, runner: Runner, translators: Mapping[Channel, Translator]):
         self.engine, self.runner, self.translators = engine, runner, dict(translators)
         self._limit = asyncio.Semaphore(8)
+        self.schedulers: dict[Channel, Scheduler] = {}
+        """How each channel runs a recorded update in the background, in its chat's order."""
+        self.hand_off: Callable[[], None] | None = None
+        """Set where another process (the worker) runs turns: called after each record."""
+        self.in_flight: set[int] = set()
+        """Updates scheduled here and not yet processed: the ticker's retry leaves them alone."""
+        self._serial = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def schedule(self, channel: Channel, inbound_id: int, chat: str) -> None:
+        """Processes a recorded update in the background, through its channel's scheduler."""
+        self.in_flight.add(inbound_id)
+        scheduler = self.schedulers.get(channel)
+        if scheduler is not None:
+            scheduler(inbound_id, chat)
+            return
+        task = asyncio.create_task(self._one_at_a_time(inbound_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _one_at_a_time(self, inbound_id: int) -> None:
+        async with self._serial:
+            await self.process_pending_one(inbound_id)
 
     def record(
         self, *, channel: Channel, external_id: str, chat_id: str | None, payload: bytes
@@ -54,6 +99,12 @@ class Inbox:
 
     async def process(self, inbound_id: int) -> None:
         """Translates and runs one recorded update; failures stay pending for a retry."""
+        try:
+            await self._process(inbound_id)
+        finally:
+            self.in_flight.discard(inbound_id)
+
+    async def _process(self, inbound_id: int) -> None:
         async with self._limit:
             row = await asyncio.to_thread(self._load, inbound_id)
             if row is None or row.status != "pending":
@@ -68,16 +119,21 @@ class Inbox:
     async def process_pending(self, limit: int = 100, grace_seconds: float = 10.0) -> int:
         """Processes updates left pending (after a restart or a failure); returns how many."""
         ids = await asyncio.to_thread(self._pending_ids, limit, grace_seconds)
+        ids = [inbound_id for inbound_id in ids if inbound_id not in self.in_flight]
         for inbound_id in ids:
-            try:
-                await self.process(inbound_id)
-            except Exception as error:  # one bad update must not block the others
-                log.warning(
-                    "inbound update failed",
-                    extra={"inbound_id": inbound_id, "error": type(error).__name__},
-                )
-                await asyncio.to_thread(self._retry_later, inbound_id, type(error).__name__)
+            await self.process_pending_one(inbound_id)
         return len(ids)
+
+    async def process_pending_one(self, inbound_id: int) -> None:
+        """Processes one update; a failure counts a try and schedules the next one."""
+        try:
+            await self.process(inbound_id)
+        except Exception as error:  # one bad update must not block the others
+            log.warning(
+                "inbound update failed",
+                extra={"inbound_id": inbound_id, "error": type(error).__name__},
+            )
+            await asyncio.to_thread(self._retry_later, inbound_id, type(error).__name__)
 
     def _retry_later(self, inbound_id: int, error: str) -> None:
         """Counts a failed try; schedules the next, or marks the update failed after the last."""

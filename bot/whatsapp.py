@@ -124,17 +124,25 @@ class Memo:
         self._windows.pop(chat_id, None)
 
 
+def kept_connection(engine: Engine) -> db.KeptConnection:
+    """Returns a connection for a recording thread to keep (it records in transactions)."""
+    return db.KeptConnection(engine, urgent=True)
+
+
 def record_incoming(
-    engine: Engine, items: Sequence[Incoming], memo: Memo | None = None
+    engine: Engine | db.KeptConnection, items: Sequence[Incoming], memo: Memo | None = None
 ) -> list[Recorded]:
     """Records every item in one transaction (group commit); opens the senders' windows.
+
+    Pass the recording thread's kept connection to spare each batch a pool check-out.
 
     A message's chat is resolved here, and its window and chat id written into the recorded
     payload, so that processing it later needs no transaction of its own for them.
     """
     memo = memo or Memo(ttl=0)
     learnt: list[tuple[str | None, str | None, str, dt.datetime]] = []
-    with db.session(engine) as session:
+    sessions = engine.session() if isinstance(engine, db.KeptConnection) else db.session(engine)
+    with sessions as session:
         rows, releases = [], []
         for item in items:
             record, chat_id, release = dict(item.record), item.chat_id, False

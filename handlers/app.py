@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Mapping
+from enum import StrEnum
 
 from fastapi import FastAPI
 
@@ -13,6 +15,7 @@ from bot.delivery import Sender
 from bot.envelopes import Channel
 from bot.settings import Settings
 from handlers import escalation_routes, health, telegram, web, whatsapp
+from handlers.worker_link import WorkerLink
 
 
 def register_channels(core: Core, app: FastAPI) -> None:
@@ -24,27 +27,49 @@ def register_channels(core: Core, app: FastAPI) -> None:
     # Each channel module registers itself here, and only when it is configured.
 
 
+class Role(StrEnum):
+    """What a process built from this app does."""
+
+    ALL = "all"
+    """Takes webhooks in and runs everything else too (tests, the demo)."""
+    INTAKE = "intake"
+    """Takes webhooks in and starts a worker process for the rest (WORKER_PROCESS)."""
+    WORKER = "worker"
+    """Runs turns, senders, timers and escalations for an intake process; no HTTP."""
+
+
 def create_app(
     settings: Settings | None = None,
     *,
     senders: Mapping[Channel, Sender] | None = None,
     background: bool = True,
+    role: Role | None = None,
 ) -> FastAPI:
     """Returns the app; `background` runs the dispatcher, the ticker and channel tasks."""
     settings = settings or Settings()
+    role = role or (Role.INTAKE if settings.worker_process else Role.ALL)
     core = build_core(settings, {}, {})
+    link = WorkerLink() if role is Role.INTAKE and background else None
+    if link is not None:
+        core.inbox.hand_off, core.dispatcher.forward = link.wake_inbox, link.wake_outbox
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         tasks: list[asyncio.Task[None]] = []
-        if background:
+        if background and role is not Role.INTAKE:
             tasks.append(asyncio.create_task(core.dispatcher.run()))
             tasks.extend(asyncio.create_task(start()) for start in core.background)
             core.ticker.start()
+        if background and role is Role.ALL:
             await core.inbox.process_pending(grace_seconds=0)
+        if link is not None:
+            await link.start()
+        gc.freeze()  # what startup built lives on: full collections skip it (no 70 ms pauses)
         try:
             yield
         finally:
+            if link is not None:
+                await link.stop()
             core.ticker.stop()
             for task in tasks:
                 task.cancel()
@@ -55,6 +80,7 @@ def create_app(
 
     app = FastAPI(title="Suara", version="0.1.0", lifespan=lifespan)
     app.state.core = core
+    app.state.worker = link
     app.include_router(health.router)
     register_channels(core, app)
     core.dispatcher.senders.update(senders or {})

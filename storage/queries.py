@@ -44,6 +44,7 @@ __all__ = [
     "mark_inbound",
     "next_case_reference",
     "pending_inbound",
+    "pending_inbound_after",
     "reap_outbox_leases",
     "record_inbound",
     "retry_outbox",
@@ -117,6 +118,21 @@ def pending_inbound(
     query = query.where(or_(due.is_(None), due <= utcnow()))
     query = query.order_by(col(InboundUpdate.received_at), col(InboundUpdate.id)).limit(limit)
     return list(session.exec(query))
+
+
+def pending_inbound_after(
+    *, session: Session, after_id: int, limit: int
+) -> list[tuple[int, str, str | None]]:
+    """Return (id, channel, chat id) of pending updates due now, ids above after_id, in order."""
+    due = col(InboundUpdate.next_attempt_at)
+    query = (
+        select(col(InboundUpdate.id), col(InboundUpdate.channel), col(InboundUpdate.chat_id))
+        .where(col(InboundUpdate.status) == "pending", col(InboundUpdate.id) > after_id)
+        .where(or_(due.is_(None), due <= utcnow()))
+        .order_by(col(InboundUpdate.id))
+        .limit(limit)
+    )
+    return [(row_id or 0, channel, chat_id) for row_id, channel, chat_id in session.exec(query)]
 
 
 def defer_inbound(*, session: Session, inbound_id: int, error: str, at: datetime) -> InboundUpdate:

@@ -39,6 +39,7 @@ def register(core: Core, app: FastAPI) -> None:
     translator = TelegramTranslator(core, driver, spawn=processor.spawn, ledger=ledger)
     sender = TelegramSender(driver, pacer, ledger)
     core.add_channel(Channel.TELEGRAM, sender, translator)
+    core.inbox.schedulers[Channel.TELEGRAM] = processor.submit
     app.include_router(build_router(processor, settings.telegram_webhook_secret))
     app.state.telegram = processor
     if settings.telegram_webhook_url is None:

@@ -84,7 +84,10 @@ class Processor:
         inbound_id = await self.recorder.record((str(keys.update_id), keys.chat_id, body))
         if inbound_id is None:
             return False
-        self.submit(inbound_id, keys.chat_id or f"update:{keys.update_id}")
+        if self.inbox.hand_off is not None:  # the worker process runs the turn
+            self.inbox.hand_off()
+        else:
+            self.submit(inbound_id, keys.chat_id or f"update:{keys.update_id}")
         return True
 
     def spawn(self, call: Coroutine[Any, Any, None]) -> None:
@@ -95,6 +98,7 @@ class Processor:
 
     def submit(self, inbound_id: int, chat: str) -> None:
         """Processes one recorded update in the background, after those of its chat before it."""
+        self.inbox.in_flight.add(inbound_id)
         lock, waiting = self._chats.get(chat) or (asyncio.Lock(), 0)
         self._chats[chat] = (lock, waiting + 1)
         task = asyncio.create_task(self._run(inbound_id, chat, lock))

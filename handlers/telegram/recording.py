@@ -11,7 +11,7 @@ import threading
 from sqlalchemy import Engine
 
 from bot.envelopes import Channel
-from bot.inbox import Item, record_many
+from bot.inbox import InboxWriter, Item
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,7 @@ class Recorder:
 
     def __init__(self, engine: Engine, channel: Channel) -> None:
         self.engine, self.channel = engine, channel
+        self.writer = InboxWriter(engine, channel)
         self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -64,19 +65,18 @@ class Recorder:
 
     def _write(self, batch: list[Job]) -> None:
         try:
-            ids = record_many(self.engine, self.channel, [item for item, _ in batch])
+            ids = self.writer.record([item for item, _ in batch])
         except Exception:  # one bad row must not fail the others: write them one by one
             log.warning("batch write failed; recording one by one", extra={"size": len(batch)})
             for job in batch:
                 self._write_one(job)
             return
-        for (_, done), found in zip(batch, ids, strict=True):
-            _settle(done, found)
+        _settle_all([done for _, done in batch], ids)
 
     def _write_one(self, job: Job) -> None:
         item, done = job
         try:
-            found = record_many(self.engine, self.channel, [item])[0]
+            found = self.writer.record([item])[0]
         except Exception as error:
             _settle(done, None, error)
             return
@@ -87,6 +87,21 @@ class Recorder:
         if self._thread is not None and self._thread.is_alive():
             self._jobs.put(None)
             self._thread.join(timeout=10)
+        self.writer.close()
+
+
+def _settle_all(waiting: list[asyncio.Future[int | None]], found: list[int | None]) -> None:
+    """Hands a batch's results to the waiting requests in one call into their event loop."""
+    if not waiting:
+        return
+
+    def deliver() -> None:
+        for done, result in zip(waiting, found, strict=True):
+            if not done.cancelled():
+                done.set_result(result)
+
+    with contextlib.suppress(RuntimeError):  # the app stopped meanwhile: the rows are stored
+        waiting[0].get_loop().call_soon_threadsafe(deliver)
 
 
 def _settle(

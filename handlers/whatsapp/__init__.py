@@ -47,5 +47,6 @@ def register(core: Core, app: FastAPI) -> None:
         memo=memo,
     )
     app.state.whatsapp = intake
+    core.inbox.schedulers[Channel.WHATSAPP] = intake.schedule
     app.include_router(routes.router)
     core.on_stop.extend((intake.close, client.aclose))

@@ -86,7 +86,9 @@ class Intake:
         if any(r.released for r in recorded):
             self.core.dispatcher.wake()
         fresh = [(r.chat_id, r.inbound_id) for r in recorded if r.inbound_id is not None]
-        if fresh:
+        if fresh and self.core.inbox.hand_off is not None:  # the worker process runs the turns
+            self.core.inbox.hand_off()
+        elif fresh:
             self._spawn(fresh)
         return 200
 
@@ -100,11 +102,16 @@ class Intake:
         await self.settle()
         self._recorder.close()
 
+    def schedule(self, inbound_id: int, chat: str) -> None:
+        """Processes one recorded update after the rows its chat already had in flight."""
+        self._spawn([(chat, inbound_id)])
+
     def _spawn(self, recorded: list[tuple[str | None, int]]) -> None:
         """Processes each chat's new rows after the rows that chat already had in flight."""
         by_chat: dict[str | None, list[int]] = {}
         for chat_id, inbound_id in recorded:
             by_chat.setdefault(chat_id, []).append(inbound_id)
+            self.core.inbox.in_flight.add(inbound_id)
         for chat_id, ids in by_chat.items():
             task = asyncio.create_task(self._process(ids, self._last.get(chat_id)))
             self._tasks.add(task)
@@ -136,6 +143,7 @@ class Recorder:
 
     def __init__(self, engine: Engine, memo: wa_book.Memo) -> None:
         self.engine, self.memo = engine, memo
+        self._kept = wa_book.kept_connection(engine)  # used on the recording thread only
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whatsapp-inbox")
         self._waiting: list[tuple[list[Incoming], asyncio.Future[list[Recorded]]]] = []
         self._flushing: asyncio.Task[None] | None = None
@@ -155,7 +163,7 @@ class Recorder:
                 items = [item for found, _ in batch for item in found]
                 try:
                     ids = await asyncio.get_running_loop().run_in_executor(
-                        self._thread, wa_book.record_incoming, self.engine, items, self.memo
+                        self._thread, wa_book.record_incoming, self._kept, items, self.memo
                     )
                 except Exception as error:  # every request of the batch answers 503
                     for _, done in batch:
@@ -172,6 +180,7 @@ class Recorder:
     def close(self) -> None:
         """Stops the recording thread (once no request is waiting)."""
         self._thread.shutdown(wait=True)
+        self._kept.close()
 
 
 def incoming(item: Item) -> Incoming:

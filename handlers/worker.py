@@ -1,0 +1,78 @@
+"""The worker process: runs turns, senders, timers and escalations for a webhook process.
+
+Started by handlers.worker_link (never by hand): it reads wake-up bytes on stdin and stops when
+stdin closes, so it never outlives the process that started it. Settings come from the same
+environment. It runs at a lower CPU priority (WORKER_NICE), so that acknowledging webhooks comes
+first in a burst and the turns catch up from the durable inbox right after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+
+from bot.core import Core
+from bot.pump import Pump
+from bot.settings import Settings
+from escalation import wakeup
+from handlers.app import Role, core_of, create_app
+from handlers.worker_link import Work
+
+log = logging.getLogger(__name__)
+
+
+def on_wake(data: bytes, core: Core, pump: Pump) -> None:
+    """Wakes whatever the bytes announce."""
+    if Work.INBOX.value in data:
+        pump.wake()
+    if Work.OUTBOX.value in data:
+        core.dispatcher.wake()
+    if Work.ESCALATION.value in data:
+        wakeup.notify()
+
+
+async def work(settings: Settings) -> None:
+    """Runs the app's background work until stdin closes or SIGTERM comes."""
+    app = create_app(settings, role=Role.WORKER)
+    core = core_of(app)
+    pump = Pump(core.inbox)
+    loop = asyncio.get_running_loop()
+    stopped = asyncio.Event()
+    stdin = sys.stdin.fileno()
+    os.set_blocking(stdin, False)
+
+    def readable() -> None:
+        try:
+            data = os.read(stdin, 4096)
+        except BlockingIOError:
+            return
+        if not data:  # the webhook process closed the pipe or died
+            loop.remove_reader(stdin)
+            stopped.set()
+            return
+        on_wake(data, core, pump)
+
+    loop.add_reader(stdin, readable)
+    loop.add_signal_handler(signal.SIGTERM, stopped.set)
+    loop.add_signal_handler(signal.SIGINT, lambda: None)  # Ctrl+C: the webhook process says when
+    async with app.router.lifespan_context(app):
+        feeding = asyncio.create_task(pump.run())
+        await stopped.wait()
+        feeding.cancel()
+        await asyncio.gather(feeding, return_exceptions=True)
+    log.info("worker stopped")
+
+
+def main() -> None:
+    """Entry point of `python -m handlers.worker`."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    os.nice(settings.worker_nice)
+    asyncio.run(work(settings))
+
+
+if __name__ == "__main__":
+    main()
