@@ -22,7 +22,6 @@ from fastapi import FastAPI, Request, Response
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.settings import worker_process_default
 from storage import crypto
 from storage.db import normalise_url
 
@@ -62,11 +61,10 @@ KEYS = bench_keys()
 """The encryption keys of this benchmark run (its Suara processes get them too)."""
 
 
-def process_env(database_url: str) -> dict[str, str]:
-    """Runs Suara as `suara serve` would on this database (WORKER_PROCESS set here wins)."""
-    worker = worker_process_default(database_url)
+def process_env() -> dict[str, str]:
+    """Runs Suara as `suara serve` does: with a worker process (WORKER_PROCESS set here wins)."""
     return {
-        "WORKER_PROCESS": os.environ.get("WORKER_PROCESS", "true" if worker else "false"),
+        "WORKER_PROCESS": os.environ.get("WORKER_PROCESS", "true"),
         "WORKER_NICE": os.environ.get("WORKER_NICE", "10"),
     }
 

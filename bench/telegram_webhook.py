@@ -125,7 +125,7 @@ class FakeProcess:
 def suara_env(database_url: str, files: Path, fake: FakeProcess, driver: str) -> dict[str, str]:
     return {
         **loadkit.KEYS,
-        **loadkit.process_env(database_url),
+        **loadkit.process_env(),
         "DATABASE_URL": database_url,
         "FILE_STORE": str(files),
         "TELEGRAM_BOT_TOKEN": TOKEN,

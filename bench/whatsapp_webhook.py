@@ -107,7 +107,7 @@ async def fake_graph() -> AsyncIterator[tuple[FakeGraph, str]]:
 def suara_env(database_url: str, files: Path, api_base_url: str) -> dict[str, str]:
     return {
         **loadkit.KEYS,
-        **loadkit.process_env(database_url),
+        **loadkit.process_env(),
         "DATABASE_URL": database_url,
         "FILE_STORE": str(files),
         "WHATSAPP_ACCESS_TOKEN": TOKEN,

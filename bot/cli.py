@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from bot.escalation_cli import COMMANDS as ESCALATION_COMMANDS
 from bot.escalation_cli import add_escalation_commands
 from bot.escalation_cli import run as run_escalation_command
-from bot.settings import Settings, worker_process_default
+from bot.settings import Settings
 
 APP_FACTORY = "handlers.app:create_app"
 """Loaded by name so that bot/ never imports handlers/ (the import rules point the other way)."""
@@ -47,8 +47,8 @@ def serve(host: str, port: int, *, demo: bool) -> None:
         os.environ.setdefault("DATABASE_URL", "sqlite:///var/demo.db")
     settings = Settings()
     if not demo and "worker_process" not in settings.model_fields_set:
-        worker = worker_process_default(settings.database_url)
-        os.environ["WORKER_PROCESS"] = "true" if worker else "false"
+        # this process answers webhooks, a worker process does the rest (README, "How it works")
+        settings = settings.model_copy(update={"worker_process": True})
     from bot.keys import KeyringError, install
 
     try:
@@ -59,7 +59,9 @@ def serve(host: str, port: int, *, demo: bool) -> None:
     migrate(settings)
     if demo:
         print(f"Suara demo: open http://{host}:{port}/demo in your browser (Ctrl+C to stop)")  # noqa: T201
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, log_level="info")
+    module, name = APP_FACTORY.split(":")
+    app = getattr(importlib.import_module(module), name)(settings)
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 def parser() -> argparse.ArgumentParser:

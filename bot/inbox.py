@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from sqlalchemy import Engine
@@ -14,6 +15,12 @@ from bot.runner import Runner
 from storage import db, models, queries
 
 log = logging.getLogger(__name__)
+
+YIELD_SECONDS = 0.25
+"""Longest a turn waits for a pause in incoming webhooks: recording them comes first, so that a
+burst lands in the durable inbox at full speed and the turns catch up right after it."""
+QUIET_SECONDS = 0.02
+"""A pause this long without an incoming update lets the next turn start."""
 
 RETRY_DELAYS = (10, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600)
 """Seconds before each new try of an update that failed; after the last one it is failed."""
@@ -67,6 +74,11 @@ class Inbox:
         """Updates scheduled here and not yet processed: the ticker's retry leaves them alone."""
         self._serial = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._last_arrival = 0.0
+
+    def arrived(self) -> None:
+        """Notes that an update just came in: turns about to start give way for a moment."""
+        self._last_arrival = time.monotonic()
 
     def schedule(self, channel: Channel, inbound_id: int, chat: str) -> None:
         """Processes a recorded update in the background, through its channel's scheduler."""
@@ -105,6 +117,7 @@ class Inbox:
             self.in_flight.discard(inbound_id)
 
     async def _process(self, inbound_id: int) -> None:
+        await self.quiet()
         async with self._limit:
             row = await asyncio.to_thread(self._load, inbound_id)
             if row is None or row.status != "pending":
@@ -134,6 +147,15 @@ class Inbox:
                 extra={"inbound_id": inbound_id, "error": type(error).__name__},
             )
             await asyncio.to_thread(self._retry_later, inbound_id, type(error).__name__)
+
+    async def quiet(self) -> None:
+        """Waits until updates stop arriving for QUIET_SECONDS, or YIELD_SECONDS at most."""
+        give_up = time.monotonic() + YIELD_SECONDS
+        while (now := time.monotonic()) < give_up:
+            quiet_for = now - self._last_arrival
+            if quiet_for >= QUIET_SECONDS:
+                return
+            await asyncio.sleep(QUIET_SECONDS - quiet_for)
 
     def _retry_later(self, inbound_id: int, error: str) -> None:
         """Counts a failed try; schedules the next, or marks the update failed after the last."""

@@ -44,6 +44,7 @@ class Pump:
 
     async def feed(self) -> int:
         """Schedules the pending updates newer than the last look; returns how many."""
+        await self.inbox.quiet()  # a burst is coming in: hand it on in larger pieces
         rows = await asyncio.to_thread(self._newer)
         for inbound_id, channel, chat_id in rows:
             self.seen = max(self.seen, inbound_id)

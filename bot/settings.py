@@ -112,7 +112,7 @@ class Settings(BaseSettings):
 
     worker_process: bool = False
     """Run turns, sending and timers in a second process, so that this one only takes webhooks
-    in (`suara serve` turns it on; tests and the demo keep everything in one process)."""
+    in (`suara serve` turns it on unless set; tests and the demo keep one process)."""
     worker_nice: int = Field(default=10, ge=0, le=19)
     """How much the worker process gives way to the webhook process when both want the CPU."""
     timer_tick_seconds: float = Field(default=30.0, gt=0)
@@ -133,12 +133,3 @@ class Settings(BaseSettings):
         if value is not None and value.get_secret_value().strip().lower() in PLACEHOLDERS:
             raise ValueError("a placeholder is not a secret: set the real value")
         return value
-
-
-def worker_process_default(database_url: str) -> bool:
-    """Whether `suara serve` runs turns in a worker process when WORKER_PROCESS is unset.
-
-    On PostgreSQL it does, so that the webhook process answers at once; SQLite has one writer,
-    and one process taking turns at it does better (docs/benchmarks.md).
-    """
-    return database_url.startswith("postgres")

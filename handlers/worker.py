@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 def on_wake(data: bytes, core: Core, pump: Pump) -> None:
     """Wakes whatever the bytes announce."""
     if Work.INBOX.value in data:
+        core.inbox.arrived()  # webhooks are coming in: turns give way for a moment
         pump.wake()
     if Work.OUTBOX.value in data:
         core.dispatcher.wake()

@@ -18,10 +18,13 @@ from escalation import wakeup
 
 log = logging.getLogger(__name__)
 
-RESTART_SECONDS = 1.0
-"""Pause before starting a worker again after it stopped on its own."""
+RESTART_SECONDS = (1.0, 60.0)
+"""Pause before starting a worker again after it stopped on its own: the first, and the most
+it doubles to while the worker keeps dying within a minute of its start."""
 STOP_SECONDS = 15.0
 """How long a stopping app waits for its worker to finish the work in hand."""
+FLUSH_SECONDS = 0.005
+"""Wake-up bytes go out at most this often (a burst of webhooks is one wake-up per period)."""
 MAX_UNREAD = 4096
 """Wake-up bytes the worker has not read yet: beyond this it is busy and looks again anyway."""
 
@@ -45,6 +48,7 @@ class WorkerLink:
         self._waiting: set[Work] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        self._last_flush = 0.0
 
     def wake_inbox(self) -> None:
         """Says that new updates are recorded (safe from any thread)."""
@@ -94,10 +98,13 @@ class WorkerLink:
 
     def _note(self, work: Work) -> None:
         if not self._waiting and self._loop is not None:
-            self._loop.call_soon(self._flush)
+            wait = self._last_flush + FLUSH_SECONDS - self._loop.time()
+            self._loop.call_later(max(wait, 0), self._flush)
         self._waiting.add(work)
 
     def _flush(self) -> None:
+        assert self._loop is not None
+        self._last_flush = self._loop.time()
         kinds, self._waiting = b"".join(w.value for w in self._waiting), set()
         stdin = self.process.stdin if self.process is not None else None
         if stdin is None or stdin.is_closing():
@@ -112,12 +119,17 @@ class WorkerLink:
         log.info("worker started", extra={"pid": self.process.pid})
 
     async def _keep_running(self) -> None:
+        pause, loop = RESTART_SECONDS[0], asyncio.get_running_loop()
         while self.process is not None:
+            started = loop.time()
             code = await self.process.wait()
             if self._stopping:
                 return
+            if loop.time() - started >= 60:  # it ran a while: start again soon
+                pause = RESTART_SECONDS[0]
             log.error("worker stopped; starting it again", extra={"exit_code": code})
-            await asyncio.sleep(RESTART_SECONDS)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, RESTART_SECONDS[1])
             await self._spawn()
 
     async def _relay_escalations(self) -> None:

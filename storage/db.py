@@ -1,12 +1,8 @@
 """Engine and session setup for SQLite (one host) and PostgreSQL (several workers)."""
 
-import fcntl
 import logging
-import os
 import threading
-import time
-from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,6 +14,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlmodel import Session, SQLModel
 
 from storage.errors import NulCharacterError
+from storage.sqlite_locks import URGENT, FifoLock, FileLock, Writers
 
 logger = logging.getLogger(__name__)
 
@@ -28,113 +25,6 @@ _SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
 )
-
-
-URGENT = "suara_urgent"
-"""Connection info key: this connection's SQLite transactions go before other processes'."""
-
-_WRITE_LOCK_TIMEOUT = 10.0
-"""Seconds a SQLite transaction waits for this process's writer turn before SQLite's own wait."""
-
-
-class FifoLock:
-    """A lock handed to waiters in arrival order, at once on release (no polling, no sleeping)."""
-
-    def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._waiters: deque[threading.Event] = deque()
-        self._held = False
-
-    def acquire(self, timeout: float) -> bool:
-        """Waits for the lock up to timeout seconds; tells whether it was acquired."""
-        with self._guard:
-            if not self._held and not self._waiters:
-                self._held = True
-                return True
-            turn = threading.Event()
-            self._waiters.append(turn)
-        if turn.wait(timeout):
-            return True
-        with self._guard:
-            if turn.is_set():  # handed over just as the wait timed out
-                return True
-            self._waiters.remove(turn)
-            return False
-
-    def release(self) -> None:
-        """Hands the lock to the longest waiter, or frees it."""
-        with self._guard:
-            if self._waiters:
-                self._waiters.popleft().set()
-            else:
-                self._held = False
-
-
-class FileLock:
-    """An exclusive lock on a file, shared by every process that writes one SQLite database.
-
-    SQLite's own wait for another process's write lock sleeps up to 100 ms between looks; this
-    one looks again within a millisecond. An urgent writer (recording webhooks) first takes a
-    second file, the intent, which other writers wait for: it is next, whoever else is waiting.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.intent_path = path, path.with_name(path.name + "-intent")
-        self._fd: int | None = None
-        self._intent_fd: int | None = None
-
-    def acquire(self, timeout: float, *, urgent: bool = False) -> bool:
-        """Waits for the lock up to timeout seconds; tells whether it was acquired."""
-        fd, intent = self._files()
-        deadline = time.monotonic() + timeout
-        if urgent and not _wait(lambda: _try(intent, fcntl.LOCK_EX), deadline):
-            return False
-        try:
-            return _wait(
-                lambda: (urgent or _intent_free(intent)) and _try(fd, fcntl.LOCK_EX), deadline
-            )
-        finally:
-            if urgent:
-                fcntl.flock(intent, fcntl.LOCK_UN)
-
-    def release(self) -> None:
-        """Lets the next writer in."""
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-
-    def _files(self) -> tuple[int, int]:
-        if self._fd is None or self._intent_fd is None:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            self._intent_fd = os.open(self.intent_path, os.O_RDWR | os.O_CREAT, 0o600)
-        return self._fd, self._intent_fd
-
-
-def _try(fd: int, mode: int) -> bool:
-    """Takes a lock on fd if nobody holds it; tells whether it did."""
-    try:
-        fcntl.flock(fd, mode | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
-def _intent_free(intent: int) -> bool:
-    """Tells whether no urgent writer is waiting."""
-    if not _try(intent, fcntl.LOCK_SH):
-        return False
-    fcntl.flock(intent, fcntl.LOCK_UN)
-    return True
-
-
-def _wait(attempt: Callable[[], bool], deadline: float) -> bool:
-    """Repeats attempt (sleeping 50 us, doubling up to 1 ms) until it succeeds or time is up."""
-    pause = 0.00005
-    while not attempt():
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(pause)
-        pause = min(pause * 2, 0.001)
-    return True
 
 
 def normalise_url(url: str) -> URL:
@@ -179,44 +69,58 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 class KeptConnection:
-    """A connection one writer thread keeps open: no pool check-out and no ping per write.
+    """A connection a writer keeps open: no pool check-out and no ping per transaction.
 
-    `autocommit` (PostgreSQL only) lets a session of one statement commit in one round trip;
+    `autocommit` (PostgreSQL only) lets a statement that stands alone commit in one round trip;
     `urgent` (SQLite) puts its transactions before those of other processes (webhook records).
-    Any failure closes the connection; the next session opens a new one.
+    A transaction that fails closes the connection (the next one reconnects); while another
+    thread uses it, a session from the pool is lent instead of waiting.
     """
 
     def __init__(self, engine: Engine, *, autocommit: bool = False, urgent: bool = False) -> None:
         self.engine, self.urgent = engine, urgent
         self.autocommit = autocommit and is_postgres(engine)
         self._connection: Connection | None = None
+        self._lock = threading.Lock()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """Opens a session on the kept connection that commits on success."""
-        connection = self._connection or self._connect()
+        if not self._lock.acquire(blocking=False):
+            with session(self.engine) as lent:
+                yield lent
+            return
         try:
-            with Session(bind=connection, expire_on_commit=False) as db:
-                yield db
-                db.commit()
-        except BaseException:
-            self.close()
-            raise
+            with Session(bind=self._connect(), expire_on_commit=False) as db:
+                try:
+                    yield db
+                    db.commit()
+                except BaseException:
+                    self._drop()
+                    raise
+        finally:
+            self._lock.release()
 
     def close(self) -> None:
-        """Gives the connection back (rolling back anything unfinished)."""
+        """Gives the connection back to the pool (after a transaction in progress)."""
+        with self._lock:
+            self._drop()
+
+    def _connect(self) -> Connection:
+        if self._connection is None or self._connection.closed or self._connection.invalidated:
+            connection = self.engine.connect()
+            connection.info[URGENT] = self.urgent
+            if self.autocommit:
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            self._connection = connection
+        return self._connection
+
+    def _drop(self) -> None:
+        """Closes the connection (rolling back anything unfinished): it may be broken."""
         if self._connection is not None:
             connection, self._connection = self._connection, None
             connection.info.pop(URGENT, None)  # the pool lends it to others next
             connection.close()
-
-    def _connect(self) -> Connection:
-        connection = self.engine.connect()
-        connection.info[URGENT] = self.urgent
-        if self.autocommit:
-            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-        self._connection = connection
-        return connection
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -257,30 +161,6 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> N
             cursor.execute(pragma)
     finally:
         cursor.close()
-
-
-class Writers:
-    """Whose turn it is to write: this process's threads in order, then across processes."""
-
-    def __init__(self, threads: FifoLock, processes: FileLock | None) -> None:
-        self.threads, self.processes = threads, processes
-
-    def acquire(self, info: dict[Any, Any]) -> None:
-        """Takes both turns (each up to the timeout; past it, SQLite's own wait decides)."""
-        if self.threads.acquire(_WRITE_LOCK_TIMEOUT):
-            info["suara_writer"] = True
-            urgent = bool(info.get(URGENT))
-            if self.processes is not None and self.processes.acquire(
-                _WRITE_LOCK_TIMEOUT, urgent=urgent
-            ):
-                info["suara_file_writer"] = True
-
-    def release(self, info: dict[Any, Any]) -> None:
-        """Gives both turns to the next transaction, once per transaction."""
-        if info.pop("suara_file_writer", False) and self.processes is not None:
-            self.processes.release()
-        if info.pop("suara_writer", False):
-            self.threads.release()
 
 
 def _on_sqlite_begin(connection: Connection, writers: Writers) -> None:

@@ -9,10 +9,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import String, bindparam, or_, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from storage.crypto import EncryptedBytes, SealedText
 from storage.db import dialect_insert
 from storage.errors import RowNotFound, StaleConversation
 from storage.models import (
@@ -30,7 +32,7 @@ from storage.outbox import (
     reap_outbox_leases,
     retry_outbox,
 )
-from storage.types import utcnow
+from storage.types import UTCDateTime, utcnow
 
 __all__ = [
     "add_case_event",
@@ -94,6 +96,9 @@ def record_inbound_many(
         first.setdefault(row[0], row)
     if not first:
         return []
+    if session.get_bind().dialect.name == "postgresql":
+        inserted = _insert_inbound_unnest(session, channel, list(first.values()))
+        return [inserted.pop(external_id, None) for external_id, _, _ in rows]
     values = [
         {"channel": channel, "external_id": external_id, "chat_id": chat_id, "payload": payload}
         for external_id, chat_id, payload in first.values()
@@ -105,6 +110,39 @@ def record_inbound_many(
     )
     inserted = {key: row_id for row_id, key in session.execute(stmt, values)}
     return [inserted.pop(external_id, None) for external_id, _, _ in rows]
+
+
+_INSERT_INBOUND_UNNEST = text(
+    "INSERT INTO inbound_update"
+    " (channel, external_id, chat_id, payload, created_at, received_at, status, attempts)"
+    " SELECT :channel, t.external_id, t.chat_id, t.payload, :now, :now, 'pending', 0"
+    " FROM unnest(:external_ids, :chat_ids, :payloads) AS t(external_id, chat_id, payload)"
+    " ON CONFLICT (channel, external_id) DO NOTHING RETURNING id, external_id"
+).bindparams(
+    bindparam("now", type_=UTCDateTime()),
+    bindparam("external_ids", type_=postgresql.ARRAY(String())),
+    bindparam("chat_ids", type_=postgresql.ARRAY(SealedText())),
+    bindparam("payloads", type_=postgresql.ARRAY(EncryptedBytes())),
+)
+"""PostgreSQL: one statement of one shape for any number of rows (prepared once, parsed once),
+where a multi-row VALUES list is a new statement for each batch size."""
+
+
+def _insert_inbound_unnest(
+    session: Session, channel: str, rows: list[tuple[str, str | None, bytes]]
+) -> dict[str, int]:
+    """Inserts rows through unnest(); returns {external id: row id} of the new ones."""
+    result = session.execute(
+        _INSERT_INBOUND_UNNEST,
+        {
+            "channel": channel,
+            "now": utcnow(),
+            "external_ids": [external_id for external_id, _, _ in rows],
+            "chat_ids": [chat_id for _, chat_id, _ in rows],
+            "payloads": [payload for _, _, payload in rows],
+        },
+    )
+    return {external_id: row_id for row_id, external_id in result}
 
 
 def pending_inbound(

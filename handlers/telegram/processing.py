@@ -22,11 +22,6 @@ TURNS_AT_ONCE = 2
 """Updates processed at the same time. Turns are CPU-bound Python holding the GIL, and more of
 them at once neither speeds up SQLite (one writer) nor PostgreSQL on a small server (see
 docs/benchmarks.md); fewer keep the event loop free to acknowledge webhooks."""
-YIELD_SECONDS = 0.25
-"""Longest a turn waits for a pause in incoming webhooks: acknowledging comes first, so that a
-burst lands in the durable inbox at full speed and the turns catch up right after it."""
-QUIET_SECONDS = 0.02
-"""A pause this long without a webhook lets the next turn start."""
 
 
 @dataclass(frozen=True)
@@ -75,12 +70,11 @@ class Processor:
         self.tasks: set[asyncio.Task[None]] = set()
         self._chats: dict[str, tuple[asyncio.Lock, int]] = {}
         self._turns = asyncio.Semaphore(TURNS_AT_ONCE)
-        self._last_webhook = 0.0
 
     async def record(self, body: bytes) -> bool:
         """Stores an update (once) and schedules it; returns False for a duplicate."""
         keys = peek(body)
-        self._last_webhook = asyncio.get_running_loop().time()
+        self.inbox.arrived()
         inbound_id = await self.recorder.record((str(keys.update_id), keys.chat_id, body))
         if inbound_id is None:
             return False
@@ -108,7 +102,6 @@ class Processor:
     async def _run(self, inbound_id: int, chat: str, lock: asyncio.Lock) -> None:
         try:
             async with lock, self._turns:
-                await self._yield_to_webhooks()
                 await self.inbox.process(inbound_id)
         except Exception:  # the row stays pending: the ticker tries it again
             log.exception("telegram update failed", extra={"inbound_id": inbound_id})
@@ -118,15 +111,6 @@ class Processor:
                 del self._chats[chat]
             else:
                 self._chats[chat] = (lock_now, waiting - 1)
-
-    async def _yield_to_webhooks(self) -> None:
-        loop = asyncio.get_running_loop()
-        give_up = loop.time() + YIELD_SECONDS
-        while loop.time() < give_up:
-            quiet_for = loop.time() - self._last_webhook
-            if quiet_for >= QUIET_SECONDS:
-                return
-            await asyncio.sleep(QUIET_SECONDS - quiet_for)
 
     async def join(self, limit_seconds: float | None = None) -> None:
         """Waits for every update scheduled so far (and those they lead to)."""

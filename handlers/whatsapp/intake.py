@@ -78,6 +78,7 @@ class Intake:
         items = [*found.messages, *found.statuses]
         if not items:
             return 200
+        self.core.inbox.arrived()
         try:
             recorded = await self._recorder.record([incoming(item) for item in items])
         except (SQLAlchemyError, StorageError, OSError):

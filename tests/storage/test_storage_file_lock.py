@@ -6,7 +6,8 @@ import threading
 import time
 from pathlib import Path
 
-from storage.db import FileLock, make_engine
+from storage.db import make_engine
+from storage.sqlite_locks import FileLock
 
 
 def test_a_second_holder_waits_for_the_first_and_gets_the_lock_at_once(tmp_path: Path) -> None:

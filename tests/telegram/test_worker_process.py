@@ -9,18 +9,20 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 from fakebot import TOKEN, FakeBotAPI
+from fastapi import FastAPI
 from keyring_values import TEST_ADDRESS_KEY, TEST_KEYS
 from sqlmodel import select
 from tg_harness import SECRET, Harness
 
+from bot import cli
 from bot.settings import Settings, TelegramDriver
+from handlers.app import core_of
 from handlers.worker_link import WorkerLink
 from storage import db
 from storage.migrate import upgrade
 from storage.models import InboundUpdate
-
-pytestmark = pytest.mark.asyncio
 
 
 def worker_env(
@@ -85,6 +87,7 @@ async def replies_to(fake: FakeBotAPI, user_id: int, count: int, limit: float = 
     return [str(m.get("text", "")) for m in fake.sent(user_id)]
 
 
+@pytest.mark.asyncio
 async def test_the_worker_process_answers_what_the_webhook_process_recorded(
     intake: Harness, fake: FakeBotAPI
 ) -> None:
@@ -100,6 +103,7 @@ async def test_the_worker_process_answers_what_the_webhook_process_recorded(
     assert worker.pid != os.getpid()
 
 
+@pytest.mark.asyncio
 async def test_updates_of_one_chat_are_answered_in_the_order_they_came(
     intake: Harness, fake: FakeBotAPI
 ) -> None:
@@ -117,6 +121,7 @@ async def test_updates_of_one_chat_are_answered_in_the_order_they_came(
     assert stamps == sorted(stamps)  # type: ignore[type-var]
 
 
+@pytest.mark.asyncio
 async def test_a_killed_worker_is_started_again_and_loses_nothing(
     intake: Harness, fake: FakeBotAPI
 ) -> None:
@@ -131,8 +136,28 @@ async def test_a_killed_worker_is_started_again_and_loses_nothing(
     assert link.process is not first
 
 
+@pytest.mark.asyncio
 async def test_stopping_the_webhook_process_stops_its_worker(intake: Harness) -> None:
     process = link_of(intake).process
     assert process is not None
     await intake.stop()
     assert process.returncode is not None
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, True), ("false", False)])
+def test_serve_runs_a_worker_process_unless_told_not_to(
+    given: str | None, expected: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served: list[FastAPI] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **_: served.append(app))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'suara.db'}")
+    monkeypatch.setenv("ENCRYPTION_KEYS", ",".join(TEST_KEYS))
+    monkeypatch.setenv("ENCRYPTION_ADDRESS_KEY", TEST_ADDRESS_KEY)
+    monkeypatch.setenv("WORKER_PROCESS", "restored-after-the-test")
+    monkeypatch.delenv("WORKER_PROCESS")
+    if given is not None:
+        monkeypatch.setenv("WORKER_PROCESS", given)
+    cli.serve("127.0.0.1", 8000, demo=False)
+    assert len(served) == 1
+    assert core_of(served[0]).settings.worker_process is expected
+    assert (served[0].state.worker is not None) is expected  # a link only where a worker runs
