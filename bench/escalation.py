@@ -2,13 +2,18 @@
 
 Usage: python bench/escalation.py [--postgres URL] [--runs 3] [--seconds 60]
        [--pg-rate 200] [--sqlite-rate 50] [--only sqlite|postgresql]
+       (SUARA_BENCH_DUMP=file.csv writes one line per delivery of the last run)
 
 Each app process (--workers on PostgreSQL; exactly one on SQLite) runs producer threads that
 open escalations at a fixed overall rate (each one a transaction doing what the runner's
-after-turn hook adds to a turn) and the real dispatcher, woken on commit. A
-second process runs the receiver (uvicorn), which verifies every Standard Webhooks signature and
-drops duplicate webhook-ids. Latency = delivery marked in the database (after the 2xx) minus
-the moment the submit transaction began; receipt = when the receiver got the request.
+after-turn hook adds to a turn, on a case loaded before the run as a turn holds it) and the real
+dispatcher, woken on commit. Before the measured schedule each process makes WARM_UP
+submissions that are not counted (connections opened, statements prepared). A second process
+runs the receiver (uvicorn), which verifies every Standard Webhooks signature and drops
+duplicate webhook-ids. Latency = delivery marked in the database (after the 2xx) minus the
+submission's scheduled moment; receipt = when the receiver got the request. The stages split
+latency: wait (schedule to the submit transaction's clock), submit (to its commit), pickup (to
+the attempt's start: wake-up and claim), post (the HTTP exchange), mark (to the settle's clock).
 Prints a Markdown table; medians over the runs.
 """
 
@@ -17,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import logging
 import multiprocessing as mp
 import os
@@ -28,6 +34,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +50,13 @@ from escalation import service, signing  # noqa: E402
 from escalation.dispatcher import Dispatcher, Tuning  # noqa: E402
 from escalation.offices import Directory, Endpoint, Office  # noqa: E402
 from storage import db, queries  # noqa: E402
-from storage.escalation_models import Delivery  # noqa: E402
+from storage.escalation_models import Delivery, DeliveryAttempt, Escalation  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Case  # noqa: E402
 
 SECRET = os.environ.setdefault("SUARA_BENCH_SECRET", signing.new_secret())
+WARM_UP = 50
+"""Submissions per app process before the measured schedule (not counted)."""
 
 
 def receiver(port: int, secret: str, ready: Any, done: Any, results: Any) -> None:
@@ -146,34 +155,50 @@ def prepare(engine: Any, count: int) -> list[int]:
         return ids
 
 
-def submit(engine: Any, desk: service.Desk, case_id: int) -> None:
+def submit(engine: Any, desk: service.Desk, case: Case, committed: dict[int, float]) -> None:
     """One submission: the escalation of a just-submitted case opens in its own transaction.
 
-    This is the work the runner's after-turn hook adds to a turn (plus loading the case, which
-    the runner already holds); the turn's own work is measured by bench/engine.py.
+    This is the work the runner's after-turn hook adds to a turn, on the case the turn already
+    holds (loaded before the run); the turn's own work is measured by bench/engine.py.
     """
     with db.session(engine) as session:
-        case = session.get(Case, case_id)
-        assert case is not None
+        session.add(case)
         service.open_or_update(session, desk, case, "case_submitted", dt.datetime.now(dt.UTC))
+    committed[case.id or 0] = time.time()
+
+
+def load_cases(engine: Any, ids: list[int]) -> dict[int, Case]:
+    """Returns the cases by id, loaded once before the run (a turn holds its case already)."""
+    with db.session(engine) as session:
+        return {
+            case.id or 0: case for case in session.exec(select(Case).where(col(Case.id).in_(ids)))
+        }
 
 
 def produce(
-    engine: Any, desk: service.Desk, schedule: list[tuple[int, float]], producers: int
+    engine: Any,
+    desk: service.Desk,
+    schedule: list[tuple[int, float]],
+    producers: int,
+    committed: dict[int, float],
 ) -> None:
     """Submits each case at its due time from a pool of threads (several reporters' turns).
 
     Latency counts from the due time, so a producer that falls behind shows up as latency
     instead of being hidden (no coordinated omission).
     """
-    futures = []
+    failed: list[BaseException] = []
+    cases = load_cases(engine, [case_id for case_id, _ in schedule])
+    # The preloaded cases are the bench's own objects: collect once now so that promoting them
+    # does not trigger a full collection (a pause of 100 ms and more) in the measured minute.
+    gc.collect()
     with ThreadPoolExecutor(max_workers=producers) as pool:
         for case_id, due in schedule:
             pause = due - time.time()
             if pause > 0:
                 time.sleep(pause)
-            futures.append(pool.submit(submit, engine, desk, case_id))
-    failed = [f.exception() for f in futures if f.exception() is not None]
+            future = pool.submit(submit, engine, desk, cases[case_id], committed)
+            future.add_done_callback(lambda done: failed.extend(filter(None, [done.exception()])))
     if failed:
         print(f"{len(failed)} submissions failed, first: {failed[0]!r}", flush=True)
 
@@ -199,14 +224,17 @@ def app_worker(
     out.put(asyncio.run(_app(url, port, schedule, producers)))
 
 
-async def _app(url: str, port: int, schedule: list[tuple[int, float]], producers: int) -> float:
+async def _app(
+    url: str, port: int, schedule: list[tuple[int, float]], producers: int
+) -> tuple[float, dict[int, float]]:
     engine = db.make_engine(url)
     desk = make_desk(port)
     dispatcher = Dispatcher(
         engine, desk, tuning=Tuning(allow_private=True, poll_seconds=1.0, concurrency=64)
     )
     task = asyncio.create_task(dispatcher.run())
-    producer = threading.Thread(target=produce, args=(engine, desk, schedule, producers))
+    committed: dict[int, float] = {}
+    producer = threading.Thread(target=produce, args=(engine, desk, schedule, producers, committed))
     producer.start()
     await asyncio.to_thread(producer.join)
     produced = time.time()
@@ -222,7 +250,7 @@ async def _app(url: str, port: int, schedule: list[tuple[int, float]], producers
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     engine.dispose()
-    return produced
+    return produced, committed
 
 
 def run_once(
@@ -240,21 +268,26 @@ def run_once(
     process.start()
     ready.wait(30)
     engine = db.make_engine(url)
-    total = int(rate * seconds)
-    ids = prepare(engine, total)
-    began = time.time() + 5.0  # the app processes start and import meanwhile
-    started = {case_id: began + index / rate for index, case_id in enumerate(ids)}
+    total, warm = int(rate * seconds), WARM_UP * workers
+    ids = prepare(engine, warm + total)
+    began = time.time() + 10.0  # the app processes start, import and load their cases meanwhile
+    # A warm-up before the measured schedule: connections opened, statements prepared.
+    warming = {case_id: began - 3.0 + 2.5 * i / warm for i, case_id in enumerate(ids[:warm])}
+    started = {case_id: began + index / rate for index, case_id in enumerate(ids[warm:])}
     outs = ctx.Queue()
     apps = [
         ctx.Process(
             target=app_worker,
-            args=(url, port, list(started.items())[number::workers], producers, outs),
+            args=(url, port, _share(warming, number, workers) + _share(started, number, workers)),
+            kwargs={"producers": producers, "out": outs},
         )
         for number in range(workers)
     ]
     for app in apps:
         app.start()
-    produced_at = max(outs.get(timeout=seconds + 300) for _ in apps)
+    outcomes = [outs.get(timeout=seconds + 300) for _ in apps]
+    produced_at = max(produced for produced, _ in outcomes)
+    committed = {k: v for _, part in outcomes for k, v in part.items()}
     for app in apps:
         app.join(timeout=30)
     produced_in = produced_at - began
@@ -269,25 +302,12 @@ def run_once(
     done.set()
     seen, bad = results.get(timeout=30)
     process.join(timeout=10)
-    with db.session(engine) as session:
-        marked = {
-            case_id: row.delivered_at.timestamp()
-            for row, case_id in session.exec(
-                select(Delivery, col(Case.id))
-                .join(service.Escalation, col(service.Escalation.id) == col(Delivery.escalation_id))
-                .where(col(service.Escalation.case_id) == col(Case.id))
-            )
-            if row.delivered_at
-        }
-        msg_case = {
-            row.msg_id: case_id
-            for row, case_id in session.exec(
-                select(Delivery, col(Case.id))
-                .join(service.Escalation, col(service.Escalation.id) == col(Delivery.escalation_id))
-                .where(col(service.Escalation.case_id) == col(Case.id))
-            )
-        }
+    rows = [row for row in delivered_rows(engine) if row.case_id in started]
+    if os.environ.get("SUARA_BENCH_DUMP"):  # one line per delivery, for looking at the tail
+        dump(Path(os.environ["SUARA_BENCH_DUMP"]), rows, started, committed)
     engine.dispose()
+    marked = {row.case_id: row.delivered for row in rows if row.delivered}
+    msg_case = {row.msg_id: row.case_id for row in rows}
     latencies = sorted((marked[c] - started[c]) * 1000 for c in marked)
     receipts = sorted((seen[m] - started[msg_case[m]]) * 1000 for m in seen if m in msg_case)
     last = max(marked.values()) if marked else began
@@ -304,7 +324,96 @@ def run_once(
         "max": latencies[-1] if latencies else float("nan"),
         "receipt_p50": percentile(receipts, 50),
         "receipt_p99": percentile(receipts, 99),
+        **stages(rows, started, committed),
     }
+
+
+@dataclass(frozen=True)
+class Row:
+    """One delivered webhook's moments (Unix seconds) as the database recorded them."""
+
+    case_id: int
+    msg_id: str
+    created: float
+    attempt_started: float
+    attempt_ms: int
+    delivered: float | None
+
+
+def delivered_rows(engine: Any) -> list[Row]:
+    """Returns every delivery with its case and its last attempt."""
+    query = (
+        select(Delivery, col(Case.id), DeliveryAttempt)
+        .join(Escalation, col(Escalation.id) == col(Delivery.escalation_id))
+        .join(Case, col(Escalation.case_id) == col(Case.id))
+        .join(
+            DeliveryAttempt,
+            (col(DeliveryAttempt.delivery_id) == col(Delivery.id))
+            & (col(DeliveryAttempt.attempt_no) == col(Delivery.attempts)),
+        )
+    )
+    with db.session(engine) as session:
+        return [
+            Row(
+                case_id,
+                row.msg_id,
+                row.created_at.timestamp(),
+                attempt.started_at.timestamp(),
+                attempt.duration_ms,
+                row.delivered_at.timestamp() if row.delivered_at else None,
+            )
+            for row, case_id, attempt in session.exec(query)
+        ]
+
+
+def stages(
+    rows: list[Row], started: dict[int, float], committed: dict[int, float]
+) -> dict[str, float]:
+    """Splits latency into stages; returns the p50 and p99 of each, in ms.
+
+    wait: due moment to the submit transaction's clock; submit: that clock to its commit;
+    pickup: commit to the attempt's start (wake-up, claim); post: the HTTP exchange;
+    mark: the answer to the settle transaction's clock.
+    """
+    parts: dict[str, list[float]] = {n: [] for n in ("wait", "submit", "pickup", "post", "mark")}
+    for row in rows:
+        if row.delivered is None or row.case_id not in committed:
+            continue
+        answered = row.attempt_started + row.attempt_ms / 1000
+        parts["wait"].append(row.created - started[row.case_id])
+        parts["submit"].append(committed[row.case_id] - row.created)
+        parts["pickup"].append(row.attempt_started - committed[row.case_id])
+        parts["post"].append(row.attempt_ms / 1000)
+        parts["mark"].append(row.delivered - answered)
+    found = {}
+    for name, values in parts.items():
+        values.sort()
+        found[f"{name}_p50"] = percentile(values, 50) * 1000
+        found[f"{name}_p99"] = percentile(values, 99) * 1000
+    return found
+
+
+def dump(
+    path: Path, rows: list[Row], started: dict[int, float], committed: dict[int, float]
+) -> None:
+    """Writes due moment, latency and the moments of each stage (ms after due), one per line."""
+    with path.open("w") as out:
+        out.write("due,latency,begun,committed,attempt,answered\n")
+        for row in sorted(rows, key=lambda r: started[r.case_id]):
+            due = started[row.case_id]
+            moments = (
+                row.delivered or due,
+                row.created,
+                committed.get(row.case_id, due),
+                row.attempt_started,
+                row.attempt_started + row.attempt_ms / 1000,
+            )
+            out.write(f"{due:.3f}," + ",".join(f"{(m - due) * 1000:.1f}" for m in moments) + "\n")
+
+
+def _share(schedule: dict[int, float], number: int, workers: int) -> list[tuple[int, float]]:
+    """Returns one app process's part of a schedule."""
+    return list(schedule.items())[number::workers]
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -361,7 +470,10 @@ def cpu() -> str:
 def table(kind: str, runs: list[dict[str, float]]) -> None:
     """Prints one Markdown row per figure: the median and every run."""
     print(f"\n| {kind} | median | runs |\n|---|---:|---|")
-    for name in ("offered", "throughput", "p50", "p99", "max", "receipt_p50", "receipt_p99"):
+    names = ["offered", "throughput", "p50", "p99", "max", "receipt_p50", "receipt_p99"]
+    for stage in ("wait", "submit", "pickup", "post", "mark"):
+        names += [f"{stage}_p50", f"{stage}_p99"]
+    for name in names:
         values = [r[name] for r in runs]
         shown = ", ".join(f"{v:.1f}" for v in values)
         print(f"| {name} | {statistics.median(values):.1f} | {shown} |")

@@ -14,6 +14,7 @@ from escalation.status import WAITING, Status
 from storage import escalations
 from storage.escalation_models import Escalation
 from storage.models import Case
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +127,18 @@ def _operator_alert(session: Session, escalation: Escalation, case: Case, remind
 
 def delivered(session: Session, reached: list[tuple[int, int]], now: dt.datetime) -> None:
     """Marks escalations delivered on their first 2xx at the current level, with timeline rows."""
-    for case_id, level in escalations.mark_delivered(session=session, reached=reached, now=now):
-        timeline(session, case_id, "escalation_delivered", "system", level=level)
+    marked = escalations.mark_delivered(session=session, reached=reached, now=now)
+    events: list[dict[str, object]] = [
+        {
+            "case_id": case_id,
+            "type": "escalation_delivered",
+            "actor": "system",
+            "data": {"level": level},
+            "at": utcnow(),
+        }
+        for case_id, level in marked
+    ]
+    escalations.add_events(session=session, events=events)
 
 
 def dead(

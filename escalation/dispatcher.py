@@ -27,8 +27,10 @@ from escalation.breaker import Breaker
 from escalation.retry import Policy, Verdict, parse_retry_after
 from escalation.service import Desk
 from escalation.settle import Result
+from escalation.sole import SoleLease
 from escalation.ssrf import UnsafeTarget, check_url
-from storage import db, deliveries, leases
+from storage import db, deliveries
+from storage.db import KeptConnection
 from storage.deliveries import Claimed
 from storage.escalation_models import WebhookEndpoint
 from storage.types import utcnow
@@ -38,7 +40,6 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = "Suara-Escalation/0.1"
 EXCERPT_BYTES = 2048
-LEASE_NAME = "escalation-dispatcher"
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,9 @@ class Tuning:
     allow_private: bool = False
     single: bool | None = None
     """Whether a dispatcher lease is needed (None: on SQLite only)."""
-    coalesce_seconds: float = 0.005
-    """A short wait after a wake-up so that claims and settles come in batches under load."""
+    coalesce_seconds: float = 0.0
+    """An optional wait after a wake-up; batches also form on their own (what arrives while a
+    claim or a settle is in the database goes into the next one)."""
     breaker_failures: int = 20
     breaker_pause_seconds: float = 60.0
 
@@ -88,9 +90,19 @@ class Dispatcher:
         self._breakers: dict[int, Breaker] = defaultdict(self._breaker)
         self._endpoints: dict[int, WebhookEndpoint] = {}
         self._endpoints_at = 0.0
-        self._lease_until = 0.0
         self._safe: dict[str, float] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        # Every claim statement stands alone (a claim is one UPDATE that commits the lease
+        # before any HTTP call); a settle writes several rows that belong together.
+        self._claims, self._settles = (
+            KeptConnection(engine, autocommit=True),
+            KeptConnection(engine),
+        )
+        self._starved = False
+        """Whether the last claim stopped at a limit, so that a freed slot should claim again."""
+        self._lease = SoleLease(
+            self._claims, self.owner, self.tuning.dispatcher_lease_seconds, clock
+        )
 
     def _breaker(self) -> Breaker:
         pause = dt.timedelta(seconds=self.tuning.breaker_pause_seconds)
@@ -111,7 +123,8 @@ class Dispatcher:
         try:
             while True:
                 self._flag.clear()
-                await asyncio.sleep(self.tuning.coalesce_seconds)
+                if self.tuning.coalesce_seconds > 0:
+                    await asyncio.sleep(self.tuning.coalesce_seconds)
                 try:
                     await self.step()
                 except SQLAlchemyError as error:  # a locked or lost database must not stop it
@@ -136,6 +149,7 @@ class Dispatcher:
                 await asyncio.gather(*list(self._tasks))
             await self._settle_all()
             if not claimed and not self._tasks:
+                await self._close_connections()
                 return total
 
     async def aclose(self) -> None:
@@ -150,9 +164,15 @@ class Dispatcher:
         capacity = self._capacity()
         room = self.tuning.concurrency - sum(self._in_flight.values())
         if not capacity or room <= 0:
+            self._starved = True
             return 0
         limit = min(self.tuning.batch, room)
         claimed = await asyncio.to_thread(self._claim, capacity, limit)
+        taken: dict[int, int] = defaultdict(int)
+        for row in claimed:
+            taken[row.endpoint_id] += 1
+        full = any(taken[endpoint] >= free for endpoint, free in capacity.items())
+        self._starved = len(claimed) >= limit or full
         for row in claimed:
             self._in_flight[row.endpoint_id] += 1
             self._breakers[row.endpoint_id].started(self.clock())
@@ -173,7 +193,7 @@ class Dispatcher:
         return {k: v for k, v in found.items() if v > 0}
 
     def _claim(self, capacity: dict[int, int], limit: int) -> list[Claimed]:
-        with db.session(self.engine) as session:
+        with self._claims.session() as session:
             return deliveries.claim_deliveries(
                 session=session,
                 owner=self.owner,
@@ -191,26 +211,11 @@ class Dispatcher:
         self._endpoints_at = time.monotonic()
 
     def _load_endpoints(self) -> list[WebhookEndpoint]:
-        with db.session(self.engine) as session:
+        with self._claims.session() as session:
             return deliveries.usable_endpoints(session=session, now=self.clock())
 
     async def _hold_lease(self) -> bool:
-        if time.monotonic() < self._lease_until:
-            return True
-        held = await asyncio.to_thread(self._acquire)
-        seconds = self.tuning.dispatcher_lease_seconds
-        self._lease_until = time.monotonic() + seconds / 3 if held else 0.0
-        return held
-
-    def _acquire(self) -> bool:
-        with db.session(self.engine) as session:
-            return leases.acquire_lease(
-                session=session,
-                name=LEASE_NAME,
-                owner=self.owner,
-                now=self.clock(),
-                seconds=self.tuning.dispatcher_lease_seconds,
-            )
+        return await self._lease.hold()
 
     def client(self) -> http.Pool:
         """Returns the dispatcher's keep-alive HTTP connections."""
@@ -265,6 +270,8 @@ class Dispatcher:
         if paused is not None and row.endpoint_id in self._endpoints:
             self._endpoints[row.endpoint_id].paused_until = paused
         self._results.append(Result(row, settled, verdict is Verdict.DISABLE))
+        if self._starved:  # a slot is free again and work may be waiting for it
+            self._flag.set()
         if not self._settling:
             self._settling = True
             asyncio.get_running_loop().call_soon(self._schedule_settle)
@@ -281,20 +288,18 @@ class Dispatcher:
     async def _settle_all(self) -> None:
         self._settling = True
         try:
-            await asyncio.sleep(self.tuning.coalesce_seconds)
             while self._results:
                 batch, self._results = self._results, []
                 try:
                     await asyncio.to_thread(self._settle, batch)
                 except SQLAlchemyError:
                     log.exception("settling %d webhook outcomes failed", len(batch))
-                self._flag.set()
         finally:
             self._settling = False
 
     def _settle(self, batch: list[Result]) -> None:
         for endpoint_id in settle.settle(
-            self.engine, self.owner, batch, self._endpoints, self.clock()
+            self._settles.session, self.owner, batch, self._endpoints, self.clock()
         ):
             self._endpoints.pop(endpoint_id, None)
 
@@ -315,13 +320,10 @@ class Dispatcher:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
-        if self.single and self._lease_until:
-            self._lease_until = 0.0
-            with contextlib.suppress(Exception):
-                await asyncio.to_thread(self._release)
+        if self.single:
+            await self._lease.release()
+        await self._close_connections()
 
-    def _release(self) -> None:
-        with db.session(self.engine) as session:
-            leases.release_lease(
-                session=session, name=LEASE_NAME, owner=self.owner, now=self.clock()
-            )
+    async def _close_connections(self) -> None:
+        for kept in (self._claims, self._settles):
+            await asyncio.to_thread(kept.close)

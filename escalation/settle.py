@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from escalation import deadlines, endpoints
 from escalation.retry import Policy, Verdict
-from storage import db, deliveries, escalations
+from storage import deliveries, escalations
 from storage.deliveries import Claimed, Settled
 from storage.escalation_models import WebhookEndpoint
 
@@ -72,7 +73,7 @@ def outcome(
 
 
 def settle(
-    engine: Engine,
+    opener: Callable[[], AbstractContextManager[Session]],
     owner: str,
     batch: list[Result],
     known: dict[int, WebhookEndpoint],
@@ -80,7 +81,7 @@ def settle(
 ) -> list[int]:
     """Writes a batch of outcomes in one transaction; returns the ids of endpoints disabled."""
     disabled = []
-    with db.session(engine) as session:
+    with opener() as session:
         applied = set(
             deliveries.settle_deliveries(
                 session=session, owner=owner, outcomes=[r.settled for r in batch], now=now

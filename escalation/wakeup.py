@@ -2,7 +2,8 @@
 
 In this process through a commit hook; on PostgreSQL also in every other process, through a
 NOTIFY sent inside the transaction (delivered by PostgreSQL only if it commits) and a listener
-that each dispatcher runs.
+that each dispatcher runs. The NOTIFY rides on the INSERT that queues the webhook
+(storage.deliveries.insert_delivery), which saves a round trip per queuing transaction.
 """
 
 from __future__ import annotations
@@ -10,18 +11,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from typing import Any
 
 import psycopg
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
-from storage import db
+from storage import db, deliveries
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "suara_escalation"
+CHANNEL = deliveries.NOTIFY_CHANNEL
 """The PostgreSQL notification channel dispatchers listen on."""
+_WAKE = "escalation_wake"
 
 _lock = threading.Lock()
 _waiters: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Event]] = {}
@@ -46,23 +48,29 @@ def notify() -> None:
     with _lock:
         waiters = list(_waiters.values())
     for loop, flag in waiters:
-        if not loop.is_closed():
+        if not flag.is_set() and not loop.is_closed():  # a set flag: a look is due anyway
             loop.call_soon_threadsafe(flag.set)
 
 
-def _after_commit(session: Any) -> None:
-    session.info.pop("escalation_wake", None)
-    notify()
+@event.listens_for(OrmSession, "after_commit")
+def _after_commit(session: OrmSession) -> None:
+    """Wakes the dispatchers after a commit that queued webhooks (one listener for all)."""
+    if session.info.pop(_WAKE, False):
+        notify()
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _after_rollback(session: OrmSession) -> None:
+    """Forgets the wake-up of a transaction that did not commit."""
+    session.info.pop(_WAKE, None)
 
 
 def after_commit(session: Session) -> None:
-    """Arranges one notify() after the session's current transaction commits."""
-    if session.info.get("escalation_wake"):
-        return
-    session.info["escalation_wake"] = True
-    event.listen(session, "after_commit", _after_commit, once=True)
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"NOTIFY {CHANNEL}"))
+    """Arranges one notify() in this process after the session's transaction commits.
+
+    Other processes hear of it through the NOTIFY that insert_delivery sent on PostgreSQL.
+    """
+    session.info[_WAKE] = True
 
 
 async def listen(engine: Engine, retry_seconds: float = 1.0, channel: str = CHANNEL) -> None:

@@ -9,13 +9,15 @@ import functools
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, func, insert, tuple_, update
+from sqlalchemy import Integer, String, bindparam, func, insert, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
 from storage.escalation_models import Delivery, DeliveryAttempt, WebhookEndpoint
+from storage.types import UTCDateTime
 
 logger = logging.getLogger(__name__)
 
@@ -63,15 +65,23 @@ _DELIVERY_COLUMNS = (
 )
 
 
+NOTIFY_CHANNEL = "suara_escalation"
+"""PostgreSQL: each INSERT that queues a webhook signals this channel (pg_notify in its
+RETURNING, delivered to listeners only if the transaction commits; no extra round trip)."""
+
+
 @functools.cache
 def _insert(dialect: str) -> Executable:
     """Builds the delivery INSERT once per dialect (building it per call costs more CPU)."""
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    returned: list[Any] = [col(Delivery.id)]
+    if dialect == "postgresql":
+        returned.append(func.pg_notify(NOTIFY_CHANNEL, ""))
     return (
         make(Delivery)
         .values({name: bindparam(name) for name in _DELIVERY_COLUMNS})
         .on_conflict_do_nothing(index_elements=["msg_id"])
-        .returning(col(Delivery.id))
+        .returning(*returned)
     )
 
 
@@ -104,7 +114,10 @@ def insert_delivery(
     payload: str,
     now: dt.datetime,
 ) -> bool:
-    """Queues one webhook; returns False when msg_id was already queued (a harmless double)."""
+    """Queues one webhook; returns False when msg_id was already queued (a harmless double).
+
+    On PostgreSQL the same statement notifies NOTIFY_CHANNEL when it queued the webhook.
+    """
     connection = session.connection()
     values = {
         "msg_id": msg_id,
@@ -118,8 +131,65 @@ def insert_delivery(
         "created_at": now,
         "updated_at": now,
     }
-    found = connection.execute(_insert(connection.dialect.name), values).scalar_one_or_none()
+    found = connection.execute(_insert(connection.dialect.name), values).first()
     return found is not None
+
+
+_RETURNED = (
+    col(Delivery.id),
+    col(Delivery.msg_id),
+    col(Delivery.endpoint_id),
+    col(Delivery.escalation_id),
+    col(Delivery.event_type),
+    col(Delivery.level),
+    col(Delivery.payload),
+    col(Delivery.attempts),
+)
+
+
+@functools.cache
+def _claim() -> Executable:
+    """Builds the claim once: one UPDATE leasing the oldest due rows nobody else has locked."""
+    queue = Delivery.__table__.alias("queue")  # type: ignore[attr-defined]
+    due = (
+        select(queue.c.id)
+        .where(
+            queue.c.state == "pending",
+            queue.c.next_attempt_at <= bindparam("now", type_=UTCDateTime()),
+            queue.c.endpoint_id.in_(bindparam("wanted", expanding=True)),
+        )
+        .order_by(queue.c.next_attempt_at, queue.c.id)
+        .limit(bindparam("limit", type_=Integer()))
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        update(Delivery)
+        .where(col(Delivery.id).in_(due), col(Delivery.state) == "pending")
+        .values(
+            state="sending",
+            lease_owner=bindparam("owner", type_=String()),
+            lease_until=bindparam("until", type_=UTCDateTime()),
+            attempts=col(Delivery.attempts) + 1,
+            updated_at=bindparam("now", type_=UTCDateTime()),
+        )
+        .returning(*_RETURNED)
+    )
+
+
+@functools.cache
+def _unclaim() -> Executable:
+    """Builds the UPDATE that gives back rows claimed beyond an endpoint's free capacity."""
+    return (
+        update(Delivery)
+        .where(
+            col(Delivery.id).in_(bindparam("ids", expanding=True)),
+            col(Delivery.lease_owner) == bindparam("owner", type_=String()),
+            col(Delivery.state) == "sending",
+        )
+        .values(
+            state="pending", lease_owner=None, lease_until=None, attempts=col(Delivery.attempts) - 1
+        )
+    )
 
 
 def claim_deliveries(
@@ -131,51 +201,59 @@ def claim_deliveries(
     capacity: dict[int, int],
     limit: int,
 ) -> list[Claimed]:
-    """Leases due deliveries of endpoints with free capacity (SKIP LOCKED on PostgreSQL)."""
-    wanted = [endpoint for endpoint, free in capacity.items() if free > 0]
+    """Leases due deliveries of endpoints with free capacity (SKIP LOCKED on PostgreSQL).
+
+    One statement in the common case; rows beyond an endpoint's free capacity are given back
+    in the same transaction.
+    """
+    wanted = sorted(endpoint for endpoint, free in capacity.items() if free > 0)
     if not wanted or limit <= 0:
         return []
-    query = (
-        select(col(Delivery.id), col(Delivery.endpoint_id))
-        .where(
-            col(Delivery.state) == "pending",
-            col(Delivery.next_attempt_at) <= now,
-            col(Delivery.endpoint_id).in_(wanted),
-        )
-        .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    free, ids = dict(capacity), []
-    for delivery_id, endpoint_id in session.exec(query):
-        if free[endpoint_id] > 0:
-            free[endpoint_id] -= 1
-            ids.append(delivery_id)
-    if not ids:
-        return []
-    stmt = (
+    params = {
+        "now": now,
+        "wanted": wanted,
+        "limit": limit,
+        "owner": owner,
+        "until": now + dt.timedelta(seconds=lease_seconds),
+    }
+    rows = sorted(session.connection().execute(_claim(), params), key=lambda row: row[0])
+    free, claimed, excess = dict(capacity), [], []
+    for row in rows:
+        if free[row[2]] > 0:
+            free[row[2]] -= 1
+            claimed.append(Claimed(*row))
+        else:
+            excess.append(row[0])
+    if excess:
+        session.connection().execute(_unclaim(), {"ids": excess, "owner": owner})
+    return claimed
+
+
+@functools.cache
+def _settle(delivered: bool, retry: bool) -> Executable:
+    """Builds the fenced outcome UPDATE for one shape of outcome."""
+    values: dict[str, object] = {
+        "state": bindparam("new_state", type_=String()),
+        "lease_owner": None,
+        "lease_until": None,
+        "last_status": bindparam("status", type_=Integer()),
+        "last_error": bindparam("error", type_=String()),
+        "updated_at": bindparam("now", type_=UTCDateTime()),
+    }
+    if delivered:
+        values["delivered_at"] = bindparam("now", type_=UTCDateTime())
+    if retry:
+        values["next_attempt_at"] = bindparam("next", type_=UTCDateTime())
+    return (
         update(Delivery)
-        .where(col(Delivery.id).in_(ids), col(Delivery.state) == "pending")
-        .values(
-            state="sending",
-            lease_owner=owner,
-            lease_until=now + dt.timedelta(seconds=lease_seconds),
-            attempts=col(Delivery.attempts) + 1,
-            updated_at=now,
+        .where(
+            tuple_(col(Delivery.id), col(Delivery.attempts)).in_(bindparam("held", expanding=True)),
+            col(Delivery.state) == "sending",
+            col(Delivery.lease_owner) == bindparam("owner", type_=String()),
         )
-        .returning(
-            col(Delivery.id),
-            col(Delivery.msg_id),
-            col(Delivery.endpoint_id),
-            col(Delivery.escalation_id),
-            col(Delivery.event_type),
-            col(Delivery.level),
-            col(Delivery.payload),
-            col(Delivery.attempts),
-        )
-        .execution_options(synchronize_session=False)
+        .values(values)
+        .returning(col(Delivery.id))
     )
-    return sorted((Claimed(*row) for row in session.exec(stmt)), key=lambda c: c.id)
 
 
 def settle_deliveries(
@@ -220,31 +298,17 @@ def _settle_group(
 ) -> list[int]:
     """Applies outcomes that write the same values, fenced by (id, attempt number, owner)."""
     first = batch[0]
-    values: dict[str, object] = {
-        "state": first.state,
-        "lease_owner": None,
-        "lease_until": None,
-        "last_status": first.status_code,
-        "last_error": first.error_class,
-        "updated_at": now,
+    stmt = _settle(first.state == "delivered", first.next_attempt_at is not None)
+    params = {
+        "held": [(o.delivery_id, o.attempt_no) for o in batch],
+        "owner": owner,
+        "new_state": first.state,
+        "status": first.status_code,
+        "error": first.error_class,
+        "now": now,
+        "next": first.next_attempt_at,
     }
-    if first.state == "delivered":
-        values["delivered_at"] = now
-    if first.next_attempt_at is not None:
-        values["next_attempt_at"] = first.next_attempt_at
-    held = [(o.delivery_id, o.attempt_no) for o in batch]
-    stmt = (
-        update(Delivery)
-        .where(
-            tuple_(col(Delivery.id), col(Delivery.attempts)).in_(held),
-            col(Delivery.state) == "sending",
-            col(Delivery.lease_owner) == owner,
-        )
-        .values(**values)
-        .returning(col(Delivery.id))
-        .execution_options(synchronize_session=False)
-    )
-    return [int(delivery_id) for delivery_id in session.exec(stmt).scalars()]
+    return [int(row[0]) for row in session.connection().execute(stmt, params)]
 
 
 def reap_deliveries(*, session: Session, now: dt.datetime) -> int:

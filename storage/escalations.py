@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from storage.db import dialect_insert
 from storage.escalation_models import Delivery, Escalation, WebhookEndpoint
 from storage.models import Case, CaseEvent
+from storage.types import UTCDateTime
 
 _ESCALATION_COLUMNS = (
     "case_id",
@@ -93,6 +94,26 @@ def add_events(*, session: Session, events: list[dict[str, object]]) -> None:
         session.connection().execute(_event_insert(), rows)
 
 
+@functools.cache
+def _mark_delivered() -> Executable:
+    """Builds the UPDATE marking open escalations delivered at their level, once."""
+    return (
+        update(Escalation)
+        .where(
+            tuple_(col(Escalation.id), col(Escalation.level)).in_(
+                bindparam("pairs", expanding=True)
+            ),
+            col(Escalation.status).in_(("open", "undeliverable")),
+        )
+        .values(
+            status="delivered",
+            delivered_at=bindparam("now", type_=UTCDateTime()),
+            updated_at=bindparam("now", type_=UTCDateTime()),
+        )
+        .returning(col(Escalation.case_id), col(Escalation.level))
+    )
+
+
 def mark_delivered(
     *, session: Session, reached: Iterable[tuple[int, int]], now: dt.datetime
 ) -> list[tuple[int, int]]:
@@ -100,17 +121,8 @@ def mark_delivered(
     pairs = sorted(set(reached))
     if not pairs:
         return []
-    stmt = (
-        update(Escalation)
-        .where(
-            tuple_(col(Escalation.id), col(Escalation.level)).in_(pairs),
-            col(Escalation.status).in_(("open", "undeliverable")),
-        )
-        .values(status="delivered", delivered_at=now, updated_at=now)
-        .returning(col(Escalation.case_id), col(Escalation.level))
-        .execution_options(synchronize_session=False)
-    )
-    return [(case_id, level) for case_id, level in session.exec(stmt)]
+    found = session.connection().execute(_mark_delivered(), {"pairs": pairs, "now": now})
+    return [(case_id, level) for case_id, level in found]
 
 
 def escalation_of_case(*, session: Session, case_id: int, lock: bool = False) -> Escalation | None:

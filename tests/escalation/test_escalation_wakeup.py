@@ -6,13 +6,14 @@ import asyncio
 import uuid
 from collections.abc import Callable
 
+import psycopg
 import pytest
 from esc_helpers import desk_of, dispatcher, endpoint, escalate, make_case
 from esc_receiver import Receiver
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
-from escalation import wakeup
+from escalation import signing, wakeup
 from escalation.dispatcher import Dispatcher
 from storage.db import is_postgres, make_engine
 from storage.deliveries import Claimed
@@ -52,6 +53,19 @@ async def test_a_commit_in_another_process_wakes_the_listener_and_a_rollback_doe
         listener.cancel()
         wakeup.unregister(key)
         other.dispose()
+
+
+def test_the_transaction_that_queues_a_webhook_notifies_other_processes(engine: Engine) -> None:
+    if not is_postgres(engine):
+        pytest.skip("cross-process wake-ups use PostgreSQL NOTIFY")
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    desk = desk_of(endpoint("j", "jakarta", "http://127.0.0.1:9/hook", signing.new_secret()))
+    case = make_case(engine)
+    with psycopg.connect(url, autocommit=True) as listening:
+        listening.execute(f"LISTEN {wakeup.CHANNEL}")
+        escalate(engine, desk, case)
+        heard = [n.channel for n in listening.notifies(timeout=5.0, stop_after=1)]
+    assert heard == [wakeup.CHANNEL]
 
 
 class LockedOnce(Dispatcher):
