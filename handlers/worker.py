@@ -1,9 +1,10 @@
 """The worker process: runs turns, senders, timers and escalations for a webhook process.
 
-Started by handlers.worker_link (never by hand): it reads wake-up bytes on stdin and stops when
-stdin closes, so it never outlives the process that started it. Settings come from the same
-environment. It runs at a lower CPU priority (WORKER_NICE), so that acknowledging webhooks comes
-first in a burst and the turns catch up from the durable inbox right after.
+Started by handlers.worker_link (never by hand): it reads wake-up bytes on stdin and stops only
+when stdin closes, so it never outlives the process that started it; a SIGINT or SIGTERM sent to
+both (Ctrl+C, a service manager) lets the web process stop it after the work in hand. Settings
+come from the same environment. It runs at a lower CPU priority (WORKER_NICE), so that
+acknowledging webhooks comes first in a burst and the turns catch up from the inbox right after.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def on_wake(data: bytes, core: Core, pump: Pump) -> None:
 
 
 async def work(settings: Settings) -> None:
-    """Runs the app's background work until stdin closes or SIGTERM comes."""
+    """Runs the app's background work until stdin closes (the web process stopped or died)."""
     app = create_app(settings, role=Role.WORKER)
     core = core_of(app)
     pump = Pump(core.inbox)
@@ -57,8 +58,8 @@ async def work(settings: Settings) -> None:
         on_wake(data, core, pump)
 
     loop.add_reader(stdin, readable)
-    loop.add_signal_handler(signal.SIGTERM, stopped.set)
-    loop.add_signal_handler(signal.SIGINT, lambda: None)  # Ctrl+C: the webhook process says when
+    for name in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C, or a stop sent to the whole group:
+        loop.add_signal_handler(name, lambda: None)  # the web process closes the pipe when done
     async with app.router.lifespan_context(app):
         feeding = asyncio.create_task(pump.run())
         await stopped.wait()

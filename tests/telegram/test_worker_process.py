@@ -161,3 +161,21 @@ def test_serve_runs_a_worker_process_unless_told_not_to(
     assert len(served) == 1
     assert core_of(served[0]).settings.worker_process is expected
     assert (served[0].state.worker is not None) is expected  # a link only where a worker runs
+
+
+@pytest.mark.asyncio
+async def test_a_stop_signal_to_both_processes_is_not_taken_for_a_crash(
+    intake: Harness, fake: FakeBotAPI
+) -> None:
+    reporter = intake.reporter("en")
+    await intake.post(reporter.build.command("/start"))
+    await replies_to(fake, reporter.user_id, 1)  # the worker is up and working
+    link = link_of(intake)
+    worker = link.process
+    assert worker is not None
+    worker.terminate()  # what a service manager sends to every process of the service
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(worker.wait()), timeout=1.0)
+    assert link.process is worker  # still running: the web process stops it when it stops
+    await intake.stop()
+    assert worker.returncode is not None
