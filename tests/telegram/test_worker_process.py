@@ -14,7 +14,7 @@ from fakebot import TOKEN, FakeBotAPI
 from fastapi import FastAPI
 from keyring_values import TEST_ADDRESS_KEY, TEST_KEYS
 from sqlmodel import select
-from tg_harness import SECRET, Harness
+from tg_harness import SECRET, Harness, Reporter
 
 from bot import cli
 from bot.settings import Settings, TelegramDriver
@@ -87,6 +87,14 @@ async def replies_to(fake: FakeBotAPI, user_id: int, count: int, limit: float = 
     return [str(m.get("text", "")) for m in fake.sent(user_id)]
 
 
+async def started(intake: Harness, fake: FakeBotAPI) -> Reporter:
+    """Returns a reporter who sent /start and got the worker's first reply."""
+    reporter = intake.reporter("en")
+    assert (await intake.post(reporter.build.command("/start"))).status_code == 200
+    await replies_to(fake, reporter.user_id, 1)
+    return reporter
+
+
 @pytest.mark.asyncio
 async def test_the_worker_process_answers_what_the_webhook_process_recorded(
     intake: Harness, fake: FakeBotAPI
@@ -107,9 +115,7 @@ async def test_the_worker_process_answers_what_the_webhook_process_recorded(
 async def test_updates_of_one_chat_are_answered_in_the_order_they_came(
     intake: Harness, fake: FakeBotAPI
 ) -> None:
-    reporter = intake.reporter("en")
-    await intake.post(reporter.build.command("/start"))
-    await replies_to(fake, reporter.user_id, 1)
+    reporter = await started(intake, fake)
     before = len(fake.sent(reporter.user_id))
     for text in ("/help", "/start"):
         assert (await intake.post(reporter.build.command(text))).status_code == 200
@@ -167,9 +173,7 @@ def test_serve_runs_a_worker_process_unless_told_not_to(
 async def test_a_stop_signal_to_both_processes_is_not_taken_for_a_crash(
     intake: Harness, fake: FakeBotAPI
 ) -> None:
-    reporter = intake.reporter("en")
-    await intake.post(reporter.build.command("/start"))
-    await replies_to(fake, reporter.user_id, 1)  # the worker is up and working
+    await started(intake, fake)  # the worker is up and working
     link = link_of(intake)
     worker = link.process
     assert worker is not None
