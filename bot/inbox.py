@@ -35,12 +35,6 @@ Scheduler = Callable[[int, str], None]
 """Starts processing a recorded update (inbox id, chat key) after that chat's earlier ones."""
 
 
-def record_many(engine: Engine, channel: Channel, items: Sequence[Item]) -> list[int | None]:
-    """Stores updates that arrived together in one commit; None for each duplicate."""
-    with db.session(engine) as session:
-        return queries.record_inbound_many(session=session, channel=channel.value, rows=items)
-
-
 class InboxWriter:
     """Records a channel's webhook updates in batches over one kept connection (one thread's)."""
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from inbox_rows import record_many
 from sqlalchemy import Engine
 
 from bot.envelopes import Channel
-from bot.inbox import Inbox, InboxWriter, record_many
+from bot.inbox import Inbox, InboxWriter
 from bot.pump import Pump
 from bot.runner import Runner
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+from inbox_rows import record_many
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.envelopes import Channel
-from bot.inbox import record_many
 from handlers.telegram.recording import Recorder
 from storage import db, models
 
