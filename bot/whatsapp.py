@@ -8,12 +8,9 @@ template may be sent; the messages held back meanwhile go out when the reporter 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -61,133 +58,9 @@ class StatusReport:
     error_title: str | None = None
 
 
-@dataclass(frozen=True)
-class Incoming:
-    """One message or status to record; a message (with a sender) also opens the window."""
-
-    external_id: str
-    record: dict[str, Any]
-    chat_id: str | None = None
-    wa_id: str | None = None
-    bsuid: str | None = None
-    at: dt.datetime | None = None
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """What recording one item did: its inbox id (None: a duplicate), its chat, releases."""
-
-    inbound_id: int | None
-    chat_id: str | None
-    released: int = 0
-
-
 def utcnow() -> dt.datetime:
     """Returns the current time in UTC."""
     return dt.datetime.now(dt.UTC)
-
-
-class Memo:
-    """What this process recorded lately: chats and open windows, trusted for `ttl` seconds.
-
-    While a reporter's window is known open, recording their next message costs one insert:
-    no lookup, no window write, no search for held messages (none can exist while it is open).
-    Entries are learnt only after a commit and expire soon, as another worker may close a window.
-    """
-
-    def __init__(self, ttl: float = 60.0, size: int = 50_000) -> None:
-        self.ttl, self.size = ttl, size
-        self._chats: dict[tuple[str | None, str | None], tuple[str, float]] = {}
-        self._windows: dict[str, tuple[dt.datetime, float]] = {}
-
-    def chat(self, wa_id: str | None, bsuid: str | None) -> str | None:
-        """Returns the chat of a sender seen lately, or None."""
-        found = self._chats.get((wa_id, bsuid))
-        return found[0] if found and found[1] > time.monotonic() else None
-
-    def window(self, chat_id: str) -> dt.datetime | None:
-        """Returns until when a chat's window was recorded open lately, or None."""
-        found = self._windows.get(chat_id)
-        return found[0] if found and found[1] > time.monotonic() else None
-
-    def learn(self, wa_id: str | None, bsuid: str | None, chat_id: str, until: dt.datetime) -> None:
-        """Remembers a committed chat and window."""
-        if len(self._chats) >= self.size:
-            self._chats.clear()
-            self._windows.clear()
-        expires = time.monotonic() + self.ttl
-        self._chats[(wa_id, bsuid)] = (chat_id, expires)
-        self._windows[chat_id] = (until, expires)
-
-    def forget(self, chat_id: str) -> None:
-        """Drops what is known of a chat's window."""
-        self._windows.pop(chat_id, None)
-
-
-def kept_connection(engine: Engine) -> db.KeptConnection:
-    """Returns a connection for a recording thread to keep (it records in transactions)."""
-    return db.KeptConnection(engine, urgent=True)
-
-
-def record_incoming(
-    engine: Engine | db.KeptConnection, items: Sequence[Incoming], memo: Memo | None = None
-) -> list[Recorded]:
-    """Records every item in one transaction (group commit); opens the senders' windows.
-
-    Pass the recording thread's kept connection to spare each batch a pool check-out.
-
-    A message's chat is resolved here, and its window and chat id written into the recorded
-    payload, so that processing it later needs no transaction of its own for them.
-    """
-    memo = memo or Memo(ttl=0)
-    learnt: list[tuple[str | None, str | None, str, dt.datetime]] = []
-    sessions = engine.session() if isinstance(engine, db.KeptConnection) else db.session(engine)
-    with sessions as session:
-        rows, releases = [], []
-        for item in items:
-            record, chat_id, release = dict(item.record), item.chat_id, False
-            if item.at is not None and (item.wa_id or item.bsuid):
-                chat_id, until, release = _open_window(session, item, item.at, memo)
-                learnt.append((item.wa_id, item.bsuid, chat_id, until))
-                record |= {"chat_id": chat_id, "window_until": until.isoformat()}
-            rows.append((item.external_id, chat_id, _dump(record)))
-            releases.append(release)
-        ids = queries.record_inbound_many(
-            session=session, channel=Channel.WHATSAPP.value, rows=rows
-        )
-        recorded = [
-            Recorded(
-                inbound_id,
-                chat_id,
-                _release_held(session, chat_id, item.at)
-                if inbound_id and release and chat_id and item.at
-                else 0,
-            )
-            for item, (_, chat_id, _), inbound_id, release in zip(
-                items, rows, ids, releases, strict=True
-            )
-        ]
-    for entry in learnt:
-        memo.learn(*entry)
-    return recorded
-
-
-def _dump(record: dict[str, Any]) -> bytes:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _open_window(
-    session: Session, item: Incoming, at: dt.datetime, memo: Memo
-) -> tuple[str, dt.datetime, bool]:
-    """Returns the sender's chat, its window's end, and whether held messages may be waiting."""
-    chat_id = memo.chat(item.wa_id, item.bsuid)
-    if chat_id is None:
-        chat_id = wa.resolve_chat(session=session, wa_id=item.wa_id, bsuid=item.bsuid).chat_id
-    known = memo.window(chat_id)
-    if known is not None and known >= at + WINDOW - WINDOW_SLACK:
-        return chat_id, known, False
-    reporter = _find_reporter(session, chat_id) or _reporter(session, chat_id)
-    return chat_id, _extend(session, reporter, at), True
 
 
 def _extend(session: Session, reporter: models.Reporter, at: dt.datetime) -> dt.datetime:

@@ -5,14 +5,16 @@ username (business-scoped user id only) stays in the same conversation. Statuses
 order: each one fills its own timestamp and the row's status only moves forward.
 """
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, update
 from sqlmodel import Field, Session, col, or_, select
 
 from storage.crypto import SealedText
 from storage.db import dialect_insert
-from storage.models import OutboxMessage, _Row, _utc, _utc_now
+from storage.models import OutboxMessage, Reporter, _Row, _utc, _utc_now
 
 STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "played": 3, "failed": 4}
 """How far a message got; a later webhook never moves a row back (failed is final)."""
@@ -67,29 +69,75 @@ def resolve_chat(*, session: Session, wa_id: str | None, bsuid: str | None) -> W
         session.exec(stmt)
         found = _find_contact(session, wa_id, bsuid)
         assert found is not None, "inserted or found by a concurrent writer"
-    changed = False
-    if wa_id and not found.wa_id:
-        found.wa_id, changed = wa_id, True
-    if bsuid and not found.bsuid:
-        found.bsuid, changed = bsuid, True
-    if changed:
+    if _learns(found, wa_id, bsuid):
+        found.wa_id, found.bsuid = found.wa_id or wa_id, found.bsuid or bsuid
         session.add(found)
         session.flush()
     return found
 
 
+def _learns(found: WhatsAppContact, wa_id: str | None, bsuid: str | None) -> bool:
+    """Whether a sender brings an id its chat has not recorded yet."""
+    return bool((wa_id and not found.wa_id) or (bsuid and not found.bsuid))
+
+
 def _find_contact(session: Session, wa_id: str | None, bsuid: str | None) -> WhatsAppContact | None:
     """Find a chat by BSUID first (stable), then by phone wa_id."""
-    clauses = []
-    if bsuid:
-        clauses.append(col(WhatsAppContact.bsuid) == bsuid)
-    if wa_id:
-        clauses.append(col(WhatsAppContact.wa_id) == wa_id)
-        clauses.append(col(WhatsAppContact.chat_id) == wa_id)
-    rows = list(session.exec(select(WhatsAppContact).where(or_(*clauses))))
+    rows = list(session.exec(select(WhatsAppContact).where(_matching({wa_id}, {bsuid}))))
+    return _best(rows, wa_id, bsuid)
+
+
+def _matching(wa_ids: Collection[str | None], bsuids: Collection[str | None]) -> Any:
+    """The condition for the chats of any of these phone ids or business-scoped ids."""
+    phones, scoped = [w for w in wa_ids if w], [b for b in bsuids if b]
+    clauses = [col(WhatsAppContact.bsuid).in_(scoped)] if scoped else []
+    if phones:
+        clauses += [col(WhatsAppContact.wa_id).in_(phones)]
+        clauses += [col(WhatsAppContact.chat_id).in_(phones)]
+    return or_(*clauses)
+
+
+def _best(
+    rows: Sequence[WhatsAppContact], wa_id: str | None, bsuid: str | None
+) -> WhatsAppContact | None:
+    """The chat a sender belongs to: the one with its BSUID, else the first with its phone."""
     by_bsuid = [r for r in rows if bsuid and r.bsuid == bsuid]
-    ranked = by_bsuid or sorted(rows, key=lambda r: r.id or 0)
+    by_phone = [r for r in rows if wa_id and wa_id in (r.wa_id, r.chat_id)]
+    ranked = by_bsuid or sorted(by_phone, key=lambda r: r.id or 0)
     return ranked[0] if ranked else None
+
+
+Sender = tuple[str | None, str | None]
+"""A message's sender as WhatsApp names it: (phone wa_id, business-scoped user id)."""
+
+
+def chats_seen(
+    *, session: Session, senders: Collection[Sender]
+) -> dict[Sender, tuple[str, datetime | None]]:
+    """Return, in one query, the chat and recorded window end of each sender seen before.
+
+    A sender whose chat lacks one of its ids gets no window: `resolve_chat` must record that id.
+    """
+    if not any(w or b for w, b in senders):
+        return {}
+    reporter = and_(
+        col(Reporter.channel) == "whatsapp",
+        col(Reporter.channel_user_id) == col(WhatsAppContact.chat_id),
+    )
+    query = (
+        select(WhatsAppContact, Reporter.wa_window_until)
+        .outerjoin(Reporter, reporter)
+        .where(_matching({w for w, _ in senders}, {b for _, b in senders}))
+    )
+    rows = list(session.exec(query))
+    windows = {contact.chat_id: until for contact, until in rows}
+    seen = {}
+    for wa_id, bsuid in senders:
+        found = _best([contact for contact, _ in rows], wa_id, bsuid)
+        if found is not None:
+            learns = _learns(found, wa_id, bsuid)
+            seen[(wa_id, bsuid)] = (found.chat_id, None if learns else windows[found.chat_id])
+    return seen
 
 
 def get_contact(*, session: Session, chat_id: str) -> WhatsAppContact | None:

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from bot.core import Core
 from bot.envelopes import Channel
-from bot.whatsapp import Memo
+from bot.wa_recording import Memo
 from handlers.whatsapp import routes
 from handlers.whatsapp.client import GraphClient
 from handlers.whatsapp.intake import Intake

@@ -17,9 +17,8 @@ from functools import partial
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import whatsapp as wa_book
 from bot.core import Core
-from bot.whatsapp import Incoming, Recorded
+from bot.wa_recording import Incoming, Memo, Recorded, kept_connection, record_incoming
 from handlers.whatsapp import payloads, signature
 from handlers.whatsapp.payloads import Item, moment
 from storage.errors import StorageError
@@ -45,11 +44,11 @@ class Intake:
         app_secret: str,
         verify_token: str | None,
         phone_number_id: str,
-        memo: wa_book.Memo | None = None,
+        memo: Memo | None = None,
     ) -> None:
         self.core, self.phone_number_id = core, phone_number_id
         self._secret, self._verify_token = app_secret.encode(), verify_token
-        self._recorder = Recorder(core.engine, memo or wa_book.Memo())
+        self._recorder = Recorder(core.engine, memo or Memo())
         self._tasks: set[asyncio.Task[None]] = set()
         self._last: dict[str | None, asyncio.Task[None]] = {}
         self._turns = asyncio.Semaphore(TURNS_AT_ONCE.get(core.engine.dialect.name, 2))
@@ -84,8 +83,6 @@ class Intake:
         except (SQLAlchemyError, StorageError, OSError):
             log.exception("webhook not recorded: database unavailable")
             return 503
-        if any(r.released for r in recorded):
-            self.core.dispatcher.wake()
         fresh = [(r.chat_id, r.inbound_id) for r in recorded if r.inbound_id is not None]
         if fresh and self.core.inbox.hand_off is not None:  # the worker process runs the turns
             self.core.inbox.hand_off()
@@ -142,9 +139,9 @@ class Recorder:
     free worker thread behind turns and sends.
     """
 
-    def __init__(self, engine: Engine, memo: wa_book.Memo) -> None:
+    def __init__(self, engine: Engine, memo: Memo) -> None:
         self.engine, self.memo = engine, memo
-        self._kept = wa_book.kept_connection(engine)  # used on the recording thread only
+        self._kept = kept_connection(engine)  # used on the recording thread only
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whatsapp-inbox")
         self._waiting: list[tuple[list[Incoming], asyncio.Future[list[Recorded]]]] = []
         self._flushing: asyncio.Task[None] | None = None
@@ -164,7 +161,7 @@ class Recorder:
                 items = [item for found, _ in batch for item in found]
                 try:
                     ids = await asyncio.get_running_loop().run_in_executor(
-                        self._thread, wa_book.record_incoming, self._kept, items, self.memo
+                        self._thread, record_incoming, self._kept, items, self.memo
                     )
                 except Exception as error:  # every request of the batch answers 503
                     for _, done in batch:

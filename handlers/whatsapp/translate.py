@@ -55,18 +55,7 @@ class Translator:
     async def _message(self, record: dict[str, Any]) -> InboundEvent | None:
         message: dict[str, Any] = record["message"]
         at = moment(message.get("timestamp"))
-        if record.get("chat_id") and record.get("window_until"):  # resolved when recorded
-            seen = wa_book.Seen(
-                record["chat_id"], dt.datetime.fromisoformat(record["window_until"]), 0
-            )
-        else:
-            seen = await asyncio.to_thread(
-                wa_book.note_inbound,
-                self.core.engine,
-                wa_id=record.get("wa_id"),
-                bsuid=record.get("user_id"),
-                at=at,
-            )
+        seen = await self._seen(record, at)
         self.windows.opened(seen.chat_id, seen.window_until)
         if seen.released:
             self.core.dispatcher.wake()
@@ -84,6 +73,21 @@ class Translator:
             "locale_hint": None,
         }
         return await self._event(kind, message, base)
+
+    async def _seen(self, record: dict[str, Any], at: dt.datetime) -> wa_book.Seen:
+        """Returns the sender's chat and window: as recorded or remembered, else opened now."""
+        if record.get("chat_id") and record.get("window_until"):  # resolved when recorded
+            until = dt.datetime.fromisoformat(record["window_until"])
+            return wa_book.Seen(record["chat_id"], until, 0)
+        sender, memo = (record.get("wa_id"), record.get("user_id")), self.windows.memo
+        if memo is not None and (known := memo.open_window(sender, at)):
+            return wa_book.Seen(*known, 0)  # opened by an earlier message: nothing can be held
+        seen = await asyncio.to_thread(
+            wa_book.note_inbound, self.core.engine, wa_id=sender[0], bsuid=sender[1], at=at
+        )
+        if memo is not None:
+            memo.learn(sender, seen.chat_id, seen.window_until)
+        return seen
 
     async def _event(
         self, kind: str, message: dict[str, Any], base: dict[str, Any]

@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy import Engine
 
 from bot import whatsapp as wa_book
+from bot.wa_recording import Memo
 
 MAX_CACHED = 50_000
 """Cached windows kept at most; the expired ones are dropped first."""
@@ -21,7 +22,7 @@ MAX_CACHED = 50_000
 class WindowBook:
     """Tells whether a chat's window is open, without a query for every message sent."""
 
-    def __init__(self, engine: Engine, memo: wa_book.Memo | None = None) -> None:
+    def __init__(self, engine: Engine, memo: Memo | None = None) -> None:
         self.engine, self.memo = engine, memo
         self._until: dict[str, dt.datetime] = {}
 

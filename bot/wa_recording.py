@@ -1,0 +1,176 @@
+"""Recording WhatsApp webhooks: one insert per batch, chats and windows from memory or one read.
+
+A message whose sender's 24-hour window is known open carries its chat and window in the
+recorded payload; any other is keyed by the chat it will have and resolved when processed
+(`bot.whatsapp.note_inbound`), so recording never writes a row that turns also write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.envelopes import Channel
+from bot.whatsapp import WINDOW, WINDOW_SLACK
+from storage import db, queries
+from storage import whatsapp as wa
+from storage.whatsapp import Sender
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message or status to record; a message (with a sender) also opens the window."""
+
+    external_id: str
+    record: dict[str, Any]
+    chat_id: str | None = None
+    wa_id: str | None = None
+    bsuid: str | None = None
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording one item did: its inbox id (None: a duplicate) and the chat it is keyed by."""
+
+    inbound_id: int | None
+    chat_id: str | None
+
+
+class Memo:
+    """What this process knows lately of senders: chats, open windows, lookups that found none.
+
+    While a reporter's window is known open, recording their next message costs one insert and
+    processing it no transaction of its own. Entries are learnt only from committed rows and
+    expire after `ttl` seconds, as another process may close a window. A sender whose window must
+    be opened by processing is not looked up again for `retry` seconds.
+    """
+
+    def __init__(self, ttl: float = 60.0, retry: float = 2.0, size: int = 50_000) -> None:
+        self.ttl, self.retry, self.size = ttl, retry, size
+        self._chats: dict[Sender, tuple[str, float]] = {}
+        self._windows: dict[str, tuple[dt.datetime, float]] = {}
+        self._deferred: dict[Sender, tuple[str, float]] = {}
+
+    def open_window(self, sender: Sender, at: dt.datetime) -> tuple[str, dt.datetime] | None:
+        """Returns a sender's chat and window when known open for a day from `at`, else None."""
+        now = time.monotonic()
+        chat = self._chats.get(sender)
+        window = self._windows.get(chat[0]) if chat and chat[1] > now else None
+        if chat is None or window is None or window[1] <= now:
+            return None
+        return (chat[0], window[0]) if window[0] >= at + WINDOW - WINDOW_SLACK else None
+
+    def deferred(self, sender: Sender) -> str | None:
+        """Returns the chat of a sender lately left to processing to resolve, or None."""
+        found = self._deferred.get(sender)
+        return found[0] if found and found[1] > time.monotonic() else None
+
+    def learn(self, sender: Sender, chat_id: str, until: dt.datetime) -> None:
+        """Remembers a committed chat and window."""
+        self._make_room()
+        expires = time.monotonic() + self.ttl
+        self._chats[sender] = (chat_id, expires)
+        self._windows[chat_id] = (until, expires)
+        self._deferred.pop(sender, None)
+
+    def defer(self, sender: Sender, chat_id: str) -> None:
+        """Remembers that processing must resolve this sender (no lookup for `retry` seconds)."""
+        self._make_room()
+        self._deferred[sender] = (chat_id, time.monotonic() + self.retry)
+
+    def forget(self, chat_id: str) -> None:
+        """Drops what is known of a chat's window."""
+        self._windows.pop(chat_id, None)
+
+    def _make_room(self) -> None:
+        if max(len(self._chats), len(self._deferred)) >= self.size:
+            self._chats.clear()
+            self._windows.clear()
+            self._deferred.clear()
+
+
+def kept_connection(engine: Engine) -> db.KeptConnection:
+    """Returns a connection for a recording thread to keep (it records in transactions)."""
+    return db.KeptConnection(engine, urgent=True)
+
+
+def record_incoming(
+    engine: Engine | db.KeptConnection, items: Sequence[Incoming], memo: Memo | None = None
+) -> list[Recorded]:
+    """Records every item in one transaction (group commit), writing nothing else.
+
+    Pass the recording thread's kept connection to spare each batch a pool check-out.
+
+    A message from a sender whose window is recorded open for a day from its time carries its
+    chat and window in the payload, so processing it needs no transaction of its own for them.
+    Any other message (a new sender, a window to open or extend) is keyed by the chat it will
+    have and left for processing to resolve (`note_inbound`): recording reads at most once per
+    batch and never waits on a row the turns write.
+    """
+    memo = memo or Memo(ttl=0)
+    sessions = engine.session() if isinstance(engine, db.KeptConnection) else db.session(engine)
+    with sessions as session:
+        seen = _senders_seen(session, items, memo)
+        keyed = [_keyed(item, seen.get((item.wa_id, item.bsuid))) for item in items]
+        rows = [
+            (item.external_id, chat_id, _dump(record))
+            for item, (chat_id, record) in zip(items, keyed, strict=True)
+        ]
+        ids = queries.record_inbound_many(
+            session=session, channel=Channel.WHATSAPP.value, rows=rows
+        )
+    for item, (chat_id, record) in zip(items, keyed, strict=True):
+        if chat_id and "window_until" in record:
+            until = dt.datetime.fromisoformat(record["window_until"])
+            memo.learn((item.wa_id, item.bsuid), chat_id, until)
+    return [Recorded(found, chat_id) for (_, chat_id, _), found in zip(rows, ids, strict=True)]
+
+
+def _keyed(
+    item: Incoming, known: tuple[str, dt.datetime | None] | None
+) -> tuple[str | None, dict[str, Any]]:
+    """Returns the chat an item is keyed by and its payload (with the window when it covers)."""
+    if item.at is None or not (item.wa_id or item.bsuid):
+        return item.chat_id, item.record
+    chat_id, until = known or (item.wa_id or item.bsuid or "", None)  # what resolve_chat makes
+    if until is None or until < item.at + WINDOW - WINDOW_SLACK:
+        return chat_id, item.record
+    return chat_id, item.record | {"chat_id": chat_id, "window_until": until.isoformat()}
+
+
+def _senders_seen(
+    session: Session, items: Sequence[Incoming], memo: Memo
+) -> dict[Sender, tuple[str, dt.datetime | None]]:
+    """Returns each sender's chat and window: from the memo, else from one query."""
+    seen: dict[Sender, tuple[str, dt.datetime | None]] = {}
+    latest: dict[Sender, dt.datetime] = {}
+    for item in items:
+        if item.at is None or not (item.wa_id or item.bsuid):
+            continue
+        sender = (item.wa_id, item.bsuid)
+        if known := memo.open_window(sender, item.at):
+            seen[sender] = known
+        elif chat_id := memo.deferred(sender):
+            seen[sender] = (chat_id, None)
+        else:
+            latest[sender] = max(item.at, latest.get(sender, item.at))
+    if not latest:
+        return seen
+    found = wa.chats_seen(session=session, senders=set(latest))
+    for sender, at in latest.items():
+        chat_id, until = found.get(sender) or (sender[0] or sender[1] or "", None)
+        if until is None or until < at + WINDOW - WINDOW_SLACK:
+            memo.defer(sender, chat_id)
+    return seen | found
+
+
+def _dump(record: dict[str, Any]) -> bytes:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
