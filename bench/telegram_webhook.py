@@ -7,7 +7,7 @@ Suara runs in its own process (uvicorn, one worker, the real app: secret check, 
 background turns, outbox, the Telegram sender with the chosen driver). Its Bot API calls go over
 HTTP to the fake Bot API from the tests, served in a child process. A bare FastAPI endpoint (read
 the body, answer 200) runs in its own process as the ceiling, measured in the same run with the
-same client (aiohttp; the load lives in bench/telegram_load.py) and the same update bodies.
+same client (aiohttp, in bench/webhook_load.py) and the same update bodies.
 
 Two phases per database and run:
 - burst: every reporter posts its whole report back to back (the next update once the previous one
@@ -22,19 +22,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import multiprocessing
 import os
 import platform
 import statistics
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import uvicorn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,17 +38,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "telegram"), str(ROOT / "bench")
 import loadkit  # noqa: E402
 from fakebot import TOKEN, Call, FakeBotAPI  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
-from loadkit import cpu_model, free_port, postgres_schema, server  # noqa: E402
-from telegram_load import (  # noqa: E402
-    PHOTO,
-    REPORT,
-    SECRET,
-    Reporter,
-    Result,
-    burst,
-    conversation,
-    reply_counts,
-)
+from loadkit import Result, cpu_model, postgres_schema, server  # noqa: E402
+from telegram_load import PHOTO, REPORT, SECRET, reporter  # noqa: E402
+from webhook_load import FakeProcess, burst, conversation, reply_counts  # noqa: E402
 
 from storage.migrate import upgrade  # noqa: E402
 
@@ -64,7 +51,7 @@ def bare_app() -> FastAPI:
 
 
 def serve_fake(port: int, replies: Any) -> None:
-    """Runs the fake Bot API in its own process; reports each sendMessage (chat, time)."""
+    """Runs the fake Bot API (in the bench's child process); reports each sendMessage."""
     fake = FakeBotAPI()
     fake.add_file(PHOTO, b"\xff\xd8\xff\xe0" + b"bench photo " * 2000)
 
@@ -74,52 +61,6 @@ def serve_fake(port: int, replies: Any) -> None:
 
     fake.on_call = on_call
     uvicorn.run(fake.app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
-class FakeProcess:
-    """The fake Bot API in a child process (so it does not slow the load generator down)."""
-
-    def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.replies: Any = context.Queue()
-        self.process = context.Process(target=serve_fake, args=(self.port, self.replies))
-        self.listeners: dict[str, Reporter] = {}
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self._reader: threading.Thread | None = None
-
-    def __enter__(self) -> FakeProcess:
-        self.process.start()
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.post(f"{self.base_url}/bot{TOKEN}/getMe", timeout=1)
-                return self
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the fake Bot API did not start") from None
-                time.sleep(0.2)
-
-    def __exit__(self, *_: object) -> None:
-        self.process.terminate()
-        self.process.join(timeout=10)
-
-    def listen(self, reporters: list[Reporter]) -> None:
-        """Routes reply times to these reporters (in this process's event loop)."""
-        self.loop = asyncio.get_running_loop()
-        self.listeners = {str(r.user_id): r for r in reporters}
-        if self._reader is None:
-            self._reader = threading.Thread(target=self._read, daemon=True)
-            self._reader.start()
-
-    def _read(self) -> None:
-        while True:
-            chat, at = self.replies.get()
-            found = self.listeners.get(chat)
-            if found is not None and self.loop is not None:
-                with contextlib.suppress(RuntimeError):  # the run's loop has closed
-                    self.loop.call_soon_threadsafe(found.reply, at)
 
 
 def suara_env(database_url: str, files: Path, fake: FakeProcess, driver: str) -> dict[str, str]:
@@ -148,11 +89,11 @@ async def measure_suara(
         env = suara_env(database_url, Path(files), fake, args.driver)
         with server("handlers.app:create_app", env, keep_alive=60) as base:
             url = f"{base}/webhooks/telegram"
-            counts = await reply_counts(url, fake, base_id)
+            counts = await reply_counts(url, fake, reporter(base_id))
             assert all(c >= 1 for c in counts), counts
-            reporters = [Reporter(base_id + 1 + i) for i in range(args.reporters)]
+            reporters = [reporter(base_id + 1 + i) for i in range(args.reporters)]
             loaded = await burst(url, fake, reporters, counts, args.connections)
-            talkers = [Reporter(base_id + 10_000 + i) for i in range(args.connections)]
+            talkers = [reporter(base_id + 10_000 + i) for i in range(args.connections)]
             talked = await conversation(url, fake, talkers, counts)
     return loaded, talked
 
@@ -161,11 +102,11 @@ async def one_run(args: argparse.Namespace, run: int) -> dict[str, Any]:
     """One sitting: ceiling, SQLite, PostgreSQL."""
     found: dict[str, Any] = {}
     with server("bench.telegram_webhook:bare_app", {}) as base:
-        reporters = [Reporter(1_000_000 + i) for i in range(args.reporters)]
+        reporters = [reporter(1_000_000 + i) for i in range(args.reporters)]
         found["bare"] = await burst(
             f"{base}/webhooks/telegram", None, reporters, [], args.connections
         )
-    with FakeProcess() as fake:
+    with FakeProcess(serve_fake) as fake:
         with tempfile.TemporaryDirectory() as folder:
             sqlite = f"sqlite:///{Path(folder) / 'bench.db'}"
             found["sqlite"] = await measure_suara(sqlite, args, fake, 2_000_000 + run * 100_000)
