@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.envelopes import Channel
-from bot.whatsapp import WINDOW, WINDOW_SLACK
+from bot.whatsapp import covers
 from storage import db, queries
 from storage import whatsapp as wa
 from storage.whatsapp import Sender
@@ -26,7 +26,7 @@ from storage.whatsapp import Sender
 
 @dataclass(frozen=True)
 class Incoming:
-    """One message or status to record; a message (with a sender) also opens the window."""
+    """One message or status to record; a message names its sender and when it was sent."""
 
     external_id: str
     record: dict[str, Any]
@@ -66,7 +66,7 @@ class Memo:
         window = self._windows.get(chat[0]) if chat and chat[1] > now else None
         if chat is None or window is None or window[1] <= now:
             return None
-        return (chat[0], window[0]) if window[0] >= at + WINDOW - WINDOW_SLACK else None
+        return (chat[0], window[0]) if covers(window[0], at) else None
 
     def deferred(self, sender: Sender) -> str | None:
         """Returns the chat of a sender lately left to processing to resolve, or None."""
@@ -144,8 +144,8 @@ def _keyed(
     """Returns the chat an item is keyed by and its payload (with the window when it covers)."""
     if item.at is None or not (item.wa_id or item.bsuid):
         return item.chat_id, item.record
-    chat_id, until = known or (item.wa_id or item.bsuid or "", None)  # what resolve_chat makes
-    if until is None or until < item.at + WINDOW - WINDOW_SLACK:
+    chat_id, until = known or (wa.new_chat_id(item.wa_id, item.bsuid), None)
+    if until is None or not covers(until, item.at):
         return chat_id, item.record
     return chat_id, item.record | {"chat_id": chat_id, "window_until": until.isoformat()}
 
@@ -170,8 +170,8 @@ def _senders_seen(
         return seen
     found = wa.chats_seen(session=session, senders=set(latest))
     for sender, at in latest.items():
-        chat_id, until = found.get(sender) or (sender[0] or sender[1] or "", None)
-        if until is None or until < at + WINDOW - WINDOW_SLACK:
+        chat_id, until = found.get(sender) or (wa.new_chat_id(*sender), None)
+        if not covers(until, at):
             memo.defer(sender, chat_id)
     return seen | found
 

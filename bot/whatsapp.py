@@ -63,13 +63,19 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def covers(until: dt.datetime | None, at: dt.datetime) -> bool:
+    """Whether a window recorded open until `until` needs no write for a message sent at `at`."""
+    return until is not None and until >= at + WINDOW - WINDOW_SLACK
+
+
 def _extend(session: Session, reporter: models.Reporter, at: dt.datetime) -> dt.datetime:
     """Opens a reporter's window until `at` + 24 h; returns until when it is recorded open."""
-    until, current = at + WINDOW, reporter.wa_window_until
-    if current is None or current < until - WINDOW_SLACK:
-        reporter.wa_window_until = current = until
-        session.add(reporter)
-    return current
+    current = reporter.wa_window_until
+    if current is not None and covers(current, at):
+        return current
+    reporter.wa_window_until = until = at + WINDOW
+    session.add(reporter)
+    return until
 
 
 def note_inbound(engine: Engine, *, wa_id: str | None, bsuid: str | None, at: dt.datetime) -> Seen:

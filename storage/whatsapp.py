@@ -63,7 +63,7 @@ def resolve_chat(*, session: Session, wa_id: str | None, bsuid: str | None) -> W
     if found is None:
         stmt = (
             dialect_insert(session, WhatsAppContact)
-            .values(chat_id=wa_id or bsuid, wa_id=wa_id, bsuid=bsuid)
+            .values(chat_id=new_chat_id(wa_id, bsuid), wa_id=wa_id, bsuid=bsuid)
             .on_conflict_do_nothing()
         )
         session.exec(stmt)
@@ -74,6 +74,11 @@ def resolve_chat(*, session: Session, wa_id: str | None, bsuid: str | None) -> W
         session.add(found)
         session.flush()
     return found
+
+
+def new_chat_id(wa_id: str | None, bsuid: str | None) -> str:
+    """The id a sender's chat gets when first seen: its phone wa_id, else its BSUID."""
+    return wa_id or bsuid or ""
 
 
 def _learns(found: WhatsAppContact, wa_id: str | None, bsuid: str | None) -> bool:

@@ -33,7 +33,7 @@ def register(core: Core, app: FastAPI) -> None:
     )
     template = Template(settings.whatsapp_template_name, languages or ("id",))
     pacer = Pacer(settings.whatsapp_pair_burst, settings.whatsapp_pair_interval_seconds)
-    memo = Memo()  # what the recording thread learnt; a closed window is forgotten there too
+    memo = Memo()  # senders' chats and open windows; a closed window is forgotten here too
     windows = WindowBook(core.engine, memo)
     sender = WhatsAppSender(client, core.engine, windows, template, pacer)
     translator = Translator(core, client, windows, mark_read=settings.whatsapp_mark_read)

@@ -182,7 +182,7 @@ class Recorder:
 
 
 def incoming(item: Item) -> Incoming:
-    """Returns what the bot records for one item (a message opens its sender's window)."""
+    """Returns what the bot records for one item (a message also names its sender and time)."""
     is_message = item.record.get("type") == "message"
     return Incoming(
         external_id=item.external_id,
