@@ -16,11 +16,17 @@ from storage import db, models, queries
 
 log = logging.getLogger(__name__)
 
-YIELD_SECONDS = 0.25
-"""Longest a turn waits for a pause in incoming webhooks: recording them comes first, so that a
-burst lands in the durable inbox at full speed and the turns catch up right after it."""
+YIELD_SECONDS = 2.0
+"""How long turns give way to a burst of incoming webhooks, counted from its first update.
+
+Recording comes first, so that a burst lands in the durable inbox at full speed and the turns
+catch up right after it: on SQLite a turn holds the one writer for several milliseconds, and
+each turn run during a burst stalls every acknowledgement behind it (0.25 s cost a quarter of
+the burst throughput, see docs/benchmarks.md). Updates that keep coming without a 20 ms pause
+are more than the turns could keep up with anyway, so the wait delays replies that a backlog
+would delay too; past it, turns share the writer with the recording."""
 QUIET_SECONDS = 0.02
-"""A pause this long without an incoming update lets the next turn start."""
+"""A pause this long without an incoming update ends a burst: waiting turns start."""
 
 RETRY_DELAYS = (10, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600)
 """Seconds before each new try of an update that failed; after the last one it is failed."""
@@ -68,11 +74,14 @@ class Inbox:
         """Updates scheduled here and not yet processed: the ticker's retry leaves them alone."""
         self._serial = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._last_arrival = 0.0
+        self._last_arrival = self._burst_began = 0.0
 
     def arrived(self) -> None:
         """Notes that an update just came in: turns about to start give way for a moment."""
-        self._last_arrival = time.monotonic()
+        now = time.monotonic()
+        if now - self._last_arrival >= QUIET_SECONDS:
+            self._burst_began = now
+        self._last_arrival = now
 
     def schedule(self, channel: Channel, inbound_id: int, chat: str) -> None:
         """Processes a recorded update in the background, through its channel's scheduler."""
@@ -143,8 +152,8 @@ class Inbox:
             await asyncio.to_thread(self._retry_later, inbound_id, type(error).__name__)
 
     async def quiet(self) -> None:
-        """Waits until updates stop arriving for QUIET_SECONDS, or YIELD_SECONDS at most."""
-        give_up = time.monotonic() + YIELD_SECONDS
+        """Waits for a QUIET_SECONDS pause in arrivals, or until the burst is YIELD_SECONDS old."""
+        give_up = self._burst_began + YIELD_SECONDS
         while (now := time.monotonic()) < give_up:
             quiet_for = now - self._last_arrival
             if quiet_for >= QUIET_SECONDS:
