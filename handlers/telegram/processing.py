@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.envelopes import Channel
-from bot.inbox import Inbox
-from handlers.telegram.recording import Recorder
+from bot.inbox import Inbox, InboxWriter
+from bot.recording import GroupCommit
 from handlers.telegram.updates import BadUpdate
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,8 @@ class Processor:
 
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
-        self.recorder = Recorder(inbox.engine, Channel.TELEGRAM)
+        writer = InboxWriter(inbox.engine, Channel.TELEGRAM)
+        self.recorder = GroupCommit(writer.record, name="telegram-inbox", on_close=writer.close)
         self.tasks: set[asyncio.Task[None]] = set()
         self._chats: dict[str, tuple[asyncio.Lock, int]] = {}
         self._turns = asyncio.Semaphore(TURNS_AT_ONCE)
@@ -75,7 +76,7 @@ class Processor:
         """Stores an update (once) and schedules it; returns False for a duplicate."""
         keys = peek(body)
         self.inbox.arrived()
-        inbound_id = await self.recorder.record((str(keys.update_id), keys.chat_id, body))
+        inbound_id = await self.recorder.submit((str(keys.update_id), keys.chat_id, body))
         if inbound_id is None:
             return False
         if self.inbox.hand_off is not None:  # the worker process runs the turn

@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from itertools import accumulate
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import Core
+from bot.recording import GroupCommit
 from bot.wa_recording import Incoming, Memo, Recorded, kept_connection, record_incoming
 from handlers.whatsapp import payloads, signature
 from handlers.whatsapp.payloads import Item, moment
@@ -48,7 +49,7 @@ class Intake:
     ) -> None:
         self.core, self.phone_number_id = core, phone_number_id
         self._secret, self._verify_token = app_secret.encode(), verify_token
-        self._recorder = Recorder(core.engine, memo or Memo())
+        self._recorder = recorder(core.engine, memo or Memo())
         self._tasks: set[asyncio.Task[None]] = set()
         self._last: dict[str | None, asyncio.Task[None]] = {}
         self._turns = asyncio.Semaphore(TURNS_AT_ONCE.get(core.engine.dialect.name, 2))
@@ -79,7 +80,7 @@ class Intake:
             return 200
         self.core.inbox.arrived()
         try:
-            recorded = await self._recorder.record([incoming(item) for item in items])
+            recorded = await self._recorder.submit([incoming(item) for item in items])
         except (SQLAlchemyError, StorageError, OSError):
             log.exception("webhook not recorded: database unavailable")
             return 503
@@ -132,53 +133,17 @@ class Intake:
                 log.exception("whatsapp update not processed", extra={"inbound_id": inbound_id})
 
 
-class Recorder:
-    """Group commit: the items of requests arriving while a commit runs share the next one.
+def recorder(engine: Engine, memo: Memo) -> GroupCommit[list[Incoming], list[Recorded]]:
+    """Returns the group commit that records webhook requests (each a list of items)."""
+    kept = kept_connection(engine)  # used on the recording thread only
 
-    Commits run on a thread of their own, so that acknowledging a webhook never waits for a
-    free worker thread behind turns and sends.
-    """
+    def write(requests: list[list[Incoming]]) -> list[list[Recorded]]:
+        items = [item for found in requests for item in found]
+        recorded = record_incoming(kept, items, memo)
+        ends = list(accumulate(len(found) for found in requests))
+        return [recorded[end - len(found) : end] for found, end in zip(requests, ends, strict=True)]
 
-    def __init__(self, engine: Engine, memo: Memo) -> None:
-        self.engine, self.memo = engine, memo
-        self._kept = kept_connection(engine)  # used on the recording thread only
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whatsapp-inbox")
-        self._waiting: list[tuple[list[Incoming], asyncio.Future[list[Recorded]]]] = []
-        self._flushing: asyncio.Task[None] | None = None
-
-    async def record(self, items: list[Incoming]) -> list[Recorded]:
-        """Stores items durably; returns what was recorded (inbox id None: a duplicate)."""
-        done: asyncio.Future[list[Recorded]] = asyncio.get_running_loop().create_future()
-        self._waiting.append((items, done))
-        if self._flushing is None:
-            self._flushing = asyncio.create_task(self._flush())
-        return await done
-
-    async def _flush(self) -> None:
-        try:
-            while self._waiting:
-                batch, self._waiting = self._waiting, []
-                items = [item for found, _ in batch for item in found]
-                try:
-                    ids = await asyncio.get_running_loop().run_in_executor(
-                        self._thread, record_incoming, self._kept, items, self.memo
-                    )
-                except Exception as error:  # every request of the batch answers 503
-                    for _, done in batch:
-                        if not done.done():  # its client may have gone away
-                            done.set_exception(error)
-                    continue
-                for found, done in batch:
-                    if not done.done():
-                        done.set_result(ids[: len(found)])
-                    ids = ids[len(found) :]
-        finally:
-            self._flushing = None
-
-    def close(self) -> None:
-        """Stops the recording thread (once no request is waiting)."""
-        self._thread.shutdown(wait=True)
-        self._kept.close()
+    return GroupCommit(write, name="whatsapp-inbox", on_close=kept.close)
 
 
 def incoming(item: Item) -> Incoming:

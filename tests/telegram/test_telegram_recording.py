@@ -9,7 +9,8 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.envelopes import Channel
-from handlers.telegram.recording import Recorder
+from bot.inbox import InboxWriter
+from bot.recording import GroupCommit
 from storage import db, models
 
 
@@ -42,10 +43,11 @@ def test_record_many_writes_once_and_refuses_duplicates(engine: Engine) -> None:
 
 
 async def test_recorder_batches_concurrent_updates(engine: Engine) -> None:
-    recorder = Recorder(engine, Channel.TELEGRAM)
+    writer = InboxWriter(engine, Channel.TELEGRAM)
+    recorder = GroupCommit(writer.record, name="test-inbox", on_close=writer.close)
     try:
         items = [(str(100 + i % 40), str(i % 7), b"{}") for i in range(60)]
-        ids = await asyncio.gather(*(recorder.record(item) for item in items))
+        ids = await asyncio.gather(*(recorder.submit(item) for item in items))
     finally:
         recorder.close()
     assert len([i for i in ids if i is not None]) == 40
