@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from bot.envelopes import Channel
@@ -50,14 +50,16 @@ class Memo:
     While a reporter's window is known open, recording their next message costs one insert and
     processing it no transaction of its own. Entries are learnt only from committed rows and
     expire after `ttl` seconds, as another process may close a window. A sender whose window must
-    be opened by processing is not looked up again for `retry` seconds.
+    be opened by processing is not looked up again for `retry` seconds, twice as long after each
+    lookup that still finds it unopened (turns behind a long burst), up to `ttl`.
     """
 
     def __init__(self, ttl: float = 60.0, retry: float = 2.0, size: int = 50_000) -> None:
         self.ttl, self.retry, self.size = ttl, retry, size
         self._chats: dict[Sender, tuple[str, float]] = {}
         self._windows: dict[str, tuple[dt.datetime, float]] = {}
-        self._deferred: dict[Sender, tuple[str, float]] = {}
+        self._deferred: dict[Sender, tuple[str, float, float]] = {}
+        """Sender: (chat, when to look it up again, the wait before that)."""
 
     def open_window(self, sender: Sender, at: dt.datetime) -> tuple[str, dt.datetime] | None:
         """Returns a sender's chat and window when known open for a day from `at`, else None."""
@@ -82,9 +84,11 @@ class Memo:
         self._deferred.pop(sender, None)
 
     def defer(self, sender: Sender, chat_id: str) -> None:
-        """Remembers that processing must resolve this sender (no lookup for `retry` seconds)."""
+        """Remembers that processing must resolve this sender; backs its next lookup off."""
         self._make_room()
-        self._deferred[sender] = (chat_id, time.monotonic() + self.retry)
+        before = self._deferred.get(sender)
+        wait = min(before[2] * 2, self.ttl) if before else self.retry
+        self._deferred[sender] = (chat_id, time.monotonic() + wait, wait)
 
     def forget(self, chat_id: str) -> None:
         """Drops what is known of a chat's window."""
@@ -120,16 +124,15 @@ def record_incoming(
     batch and never waits on a row the turns write.
     """
     memo = memo or Memo(ttl=0)
-    sessions = engine.session() if isinstance(engine, db.KeptConnection) else db.session(engine)
-    with sessions as session:
-        seen = _senders_seen(session, items, memo)
+    with db.transaction(engine) as connection:
+        seen = _senders_seen(connection, items, memo)
         keyed = [_keyed(item, seen.get((item.wa_id, item.bsuid))) for item in items]
         rows = [
             (item.external_id, chat_id, _dump(record))
             for item, (chat_id, record) in zip(items, keyed, strict=True)
         ]
         ids = queries.record_inbound_many(
-            session=session, channel=Channel.WHATSAPP.value, rows=rows
+            connection=connection, channel=Channel.WHATSAPP.value, rows=rows
         )
     for item, (chat_id, record) in zip(items, keyed, strict=True):
         if chat_id and "window_until" in record:
@@ -151,7 +154,7 @@ def _keyed(
 
 
 def _senders_seen(
-    session: Session, items: Sequence[Incoming], memo: Memo
+    connection: Connection, items: Sequence[Incoming], memo: Memo
 ) -> dict[Sender, tuple[str, dt.datetime | None]]:
     """Returns each sender's chat and window: from the memo, else from one query."""
     seen: dict[Sender, tuple[str, dt.datetime | None]] = {}
@@ -168,7 +171,8 @@ def _senders_seen(
             latest[sender] = max(item.at, latest.get(sender, item.at))
     if not latest:
         return seen
-    found = wa.chats_seen(session=session, senders=set(latest))
+    with Session(bind=connection) as session:  # joins the batch's transaction, only to read
+        found = wa.chats_seen(session=session, senders=set(latest))
     for sender, at in latest.items():
         chat_id, until = found.get(sender) or (wa.new_chat_id(*sender), None)
         if not covers(until, at):

@@ -3,7 +3,7 @@
 import logging
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -86,18 +86,37 @@ class KeptConnection:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """Opens a session on the kept connection that commits on success."""
+        with self._borrowed() as connection:
+            if connection is None:
+                with session(self.engine) as lent:
+                    yield lent
+                return
+            with Session(bind=connection, expire_on_commit=False) as db:
+                yield db
+                db.commit()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """Opens a Core transaction on the kept connection (no ORM session): commits on success."""
+        with self._borrowed() as connection:
+            if connection is None:
+                with self.engine.begin() as lent:
+                    yield lent
+                return
+            with connection.begin():
+                yield connection
+
+    @contextmanager
+    def _borrowed(self) -> Iterator[Connection | None]:
+        """Yields the kept connection, or None while another thread uses it; drops it on failure."""
         if not self._lock.acquire(blocking=False):
-            with session(self.engine) as lent:
-                yield lent
+            yield None
             return
         try:
-            with Session(bind=self._connect(), expire_on_commit=False) as db:
-                try:
-                    yield db
-                    db.commit()
-                except BaseException:
-                    self._drop()
-                    raise
+            yield self._connect()
+        except BaseException:
+            self._drop()
+            raise
         finally:
             self._lock.release()
 
@@ -196,20 +215,23 @@ def _reject_nul(
     executemany: bool,
 ) -> None:
     """Raise NulCharacterError when any str parameter contains a NUL character."""
-    if any(isinstance(value, str) and "\x00" in value for value in _flatten(parameters)):
+    if _has_nul(parameters):
         raise NulCharacterError("text parameter contains U+0000")
 
 
-def _flatten(parameters: Any) -> Iterator[Any]:
-    """Yield every value of one parameter set or many (executemany batches vary in shape)."""
-    if isinstance(parameters, Mapping):
-        yield from parameters.values()
-    elif isinstance(parameters, list | tuple):
-        for item in parameters:
-            if isinstance(item, Mapping | list | tuple):
-                yield from _flatten(item)
-            else:
-                yield item
+def _has_nul(parameters: Any) -> bool:
+    """Tells whether a str in one parameter set or many (nested in any shape) holds U+0000."""
+    pending = [parameters]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, list | tuple):
+            pending.extend(value)
+        elif isinstance(value, dict | Mapping):  # a dict is told apart without the ABC's check
+            pending.extend(value.values())
+    return False
 
 
 def dialect_insert(db: Session, model: type[SQLModel]) -> postgresql.Insert | sqlite.Insert:
@@ -217,3 +239,8 @@ def dialect_insert(db: Session, model: type[SQLModel]) -> postgresql.Insert | sq
     if db.get_bind().dialect.name == "postgresql":
         return postgresql.insert(model)
     return sqlite.insert(model)
+
+
+def transaction(target: Engine | KeptConnection) -> AbstractContextManager[Connection]:
+    """Opens a Core transaction on a kept connection, or on one from the engine's pool."""
+    return target.transaction() if isinstance(target, KeptConnection) else target.begin()

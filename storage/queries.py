@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, bindparam, or_, text, update
+from sqlalchemy import Connection, String, bindparam, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -88,7 +88,7 @@ def record_inbound(
 
 
 def record_inbound_many(
-    *, session: Session, channel: str, rows: Sequence[tuple[str, str | None, bytes]]
+    *, connection: Connection, channel: str, rows: Sequence[tuple[str, str | None, bytes]]
 ) -> list[int | None]:
     """Insert (external id, chat id, payload) updates in one statement; None for a duplicate."""
     first: dict[str, tuple[str, str | None, bytes]] = {}
@@ -96,14 +96,14 @@ def record_inbound_many(
         first.setdefault(row[0], row)
     if not first:
         return []
-    if session.get_bind().dialect.name == "postgresql":
-        inserted = _insert_inbound_unnest(session, channel, list(first.values()))
+    if connection.dialect.name == "postgresql":
+        inserted = _insert_inbound_unnest(connection, channel, list(first.values()))
         return [inserted.pop(external_id, None) for external_id, _, _ in rows]
     values = [
         {"channel": channel, "external_id": external_id, "chat_id": chat_id, "payload": payload}
         for external_id, chat_id, payload in first.values()
     ]
-    result = session.connection().execute(_INSERT_INBOUND_SQLITE, values)
+    result = connection.execute(_INSERT_INBOUND_SQLITE, values)
     inserted = {key: row_id for row_id, key in result}
     return [inserted.pop(external_id, None) for external_id, _, _ in rows]
 
@@ -135,10 +135,10 @@ where a multi-row VALUES list is a new statement for each batch size."""
 
 
 def _insert_inbound_unnest(
-    session: Session, channel: str, rows: list[tuple[str, str | None, bytes]]
+    connection: Connection, channel: str, rows: list[tuple[str, str | None, bytes]]
 ) -> dict[str, int]:
     """Inserts rows through unnest(); returns {external id: row id} of the new ones."""
-    result = session.connection().execute(
+    result = connection.execute(
         _INSERT_INBOUND_UNNEST,
         {
             "channel": channel,

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlmodel import col, select
 
+from bot import wa_recording
 from bot import whatsapp as wa_book
 from bot.wa_recording import Incoming, Memo, record_incoming
 from bot.whatsapp import WINDOW
@@ -123,3 +124,30 @@ def test_the_memo_forgets_a_closed_window_and_expires() -> None:
     memo = Memo(ttl=0)
     memo.learn(sender, "628120001111", AT + WINDOW)
     assert memo.open_window(sender, AT) is None
+
+
+def test_a_sender_still_unopened_is_looked_up_less_and_less_often(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(wa_recording.time, "monotonic", lambda: clock[0])
+    memo, sender = Memo(ttl=60, retry=2), ("628120001111", None)
+
+    def deferred_at(moment: float) -> str | None:
+        clock[0] = moment
+        return memo.deferred(sender)
+
+    memo.defer(sender, "628120001111")
+    assert deferred_at(1001.9) == "628120001111"
+    assert deferred_at(1002.1) is None  # looked up again: still not opened by processing
+    memo.defer(sender, "628120001111")
+    assert deferred_at(1006.0) == "628120001111"  # twice as long
+    assert deferred_at(1006.2) is None
+    for _ in range(10):
+        memo.defer(sender, "628120001111")
+    assert deferred_at(1006.2 + 59.9) == "628120001111"  # never longer than the ttl
+    assert deferred_at(1006.2 + 60.1) is None
+    memo.learn(sender, "628120001111", AT + WINDOW)  # opened: the next deferral starts afresh
+    memo.defer(sender, "628120001111")
+    assert deferred_at(1066.3 + 1.9) == "628120001111"
+    assert deferred_at(1066.3 + 2.1) is None
