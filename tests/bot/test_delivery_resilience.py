@@ -78,8 +78,8 @@ async def test_the_dispatcher_survives_a_locked_database_and_sends_afterwards(
     dispatcher = LockedOnce(engine, {Channel.WEB: sender})
     task = asyncio.create_task(dispatcher.run(poll_seconds=0.05))
     try:
-        for _ in range(100):
-            if len(sender.sent) == 2:
+        for _ in range(250):  # until both sends are settled in the outbox, not only made
+            if [r.status for r in rows(engine, "c1")] == ["sent", "sent"]:
                 break
             await asyncio.sleep(0.02)
     finally:
