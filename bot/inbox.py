@@ -6,7 +6,6 @@ import asyncio
 import datetime as dt
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from sqlalchemy import Engine
@@ -17,21 +16,17 @@ from storage import db, models, queries
 
 log = logging.getLogger(__name__)
 
-YIELD_SECONDS = 5.0
-"""How long turns give way to a burst of incoming webhooks, counted from its start.
+YIELD_SECONDS = 2.0
+"""How long turns give way to a burst of incoming webhooks, counted from its first update.
 
 Recording comes first, so that a burst lands in the durable inbox at full speed and the turns
 catch up right after it: on SQLite a turn holds the one writer for several milliseconds, and
-each turn run during a burst stalls every acknowledgement behind it (see docs/benchmarks.md).
-Updates arriving faster than turns run are more than the turns could keep up with anyway, so
-the wait delays replies that the backlog would delay too; past it, turns share the writer with
-the recording (a flood does not starve them)."""
-BURST_ARRIVALS, BURST_WINDOW = 5, 0.1
-"""A burst: this many arrivals within this many seconds (50 a second, about what turns run). A
-saturated machine stalls for tens of milliseconds at a time, so a burst is told by its rate,
-not by the first short pause (a 20 ms pause let turns in halfway through slow bursts)."""
-QUIET_POLL = 0.02
-"""How often a waiting turn looks whether the burst is over."""
+each turn run during a burst stalls every acknowledgement behind it (0.25 s cost a quarter of
+the burst throughput, see docs/benchmarks.md). Updates that keep coming without a 20 ms pause
+are more than the turns could keep up with anyway, so the wait delays replies that a backlog
+would delay too; past it, turns share the writer with the recording."""
+QUIET_SECONDS = 0.02
+"""A pause this long without an incoming update ends a burst: waiting turns start."""
 
 RETRY_DELAYS = (10, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600)
 """Seconds before each new try of an update that failed; after the last one it is failed."""
@@ -55,9 +50,9 @@ class InboxWriter:
 
     def record(self, items: Sequence[Item]) -> list[int | None]:
         """Stores updates that arrived together in one commit; None for each duplicate."""
-        with self.kept.transaction() as connection:
+        with self.kept.session() as session:
             return queries.record_inbound_many(
-                connection=connection, channel=self.channel.value, rows=items
+                session=session, channel=self.channel.value, rows=items
             )
 
     def close(self) -> None:
@@ -79,16 +74,14 @@ class Inbox:
         """Updates scheduled here and not yet processed: the ticker's retry leaves them alone."""
         self._serial = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._arrivals: deque[float] = deque(maxlen=BURST_ARRIVALS)
-        self._burst_began = 0.0
+        self._last_arrival = self._burst_began = 0.0
 
     def arrived(self) -> None:
-        """Notes that an update just came in: during a burst, turns about to start give way."""
+        """Notes that an update just came in: turns about to start give way for a moment."""
         now = time.monotonic()
-        was_bursting = self._bursting(now)
-        self._arrivals.append(now)
-        if not was_bursting and self._bursting(now):
+        if now - self._last_arrival >= QUIET_SECONDS:
             self._burst_began = now
+        self._last_arrival = now
 
     def schedule(self, channel: Channel, inbound_id: int, chat: str) -> None:
         """Processes a recorded update in the background, through its channel's scheduler."""
@@ -159,19 +152,13 @@ class Inbox:
             await asyncio.to_thread(self._retry_later, inbound_id, type(error).__name__)
 
     async def quiet(self) -> None:
-        """Waits while a burst comes in, for at most YIELD_SECONDS from its start."""
-        while True:
-            now = time.monotonic()
-            if not self._bursting(now):
+        """Waits for a QUIET_SECONDS pause in arrivals, or until the burst is YIELD_SECONDS old."""
+        give_up = self._burst_began + YIELD_SECONDS
+        while (now := time.monotonic()) < give_up:
+            quiet_for = now - self._last_arrival
+            if quiet_for >= QUIET_SECONDS:
                 return
-            left = self._burst_began + YIELD_SECONDS - now
-            if left <= 0:
-                return
-            await asyncio.sleep(min(left, QUIET_POLL))
-
-    def _bursting(self, now: float) -> bool:
-        """Tells whether the last BURST_ARRIVALS updates all came within BURST_WINDOW of now."""
-        return len(self._arrivals) == BURST_ARRIVALS and now - self._arrivals[0] <= BURST_WINDOW
+            await asyncio.sleep(QUIET_SECONDS - quiet_for)
 
     def _retry_later(self, inbound_id: int, error: str) -> None:
         """Counts a failed try; schedules the next, or marks the update failed after the last."""

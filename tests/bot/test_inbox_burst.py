@@ -1,4 +1,4 @@
-"""Turns give way to a burst of incoming updates (told by its rate), for a bounded time."""
+"""Turns give way to a burst of incoming updates: for a bounded time from its first update."""
 
 from __future__ import annotations
 
@@ -41,50 +41,29 @@ async def test_a_turn_starts_at_once_when_nothing_is_arriving(inbox: Inbox) -> N
 
 async def test_a_turn_waits_out_a_short_burst_and_starts_at_its_pause(inbox: Inbox) -> None:
     burst = asyncio.create_task(keep_arriving(inbox, 0.1))
-    await asyncio.sleep(0.03)  # a few arrivals: now it is a burst
+    await asyncio.sleep(0)
     took = await waited(inbox)
     await burst
-    assert 0.07 <= took < 0.27  # the burst's end (its last arrivals age out), not the whole yield
+    assert 0.1 <= took < 0.25  # the burst's end and the 20 ms pause, not the whole yield
 
 
 async def test_turns_give_way_for_at_most_the_yield_counted_from_the_bursts_start(
     inbox: Inbox,
 ) -> None:
     burst = asyncio.create_task(keep_arriving(inbox, 1.0))
-    await asyncio.sleep(0.03)
+    await asyncio.sleep(0)
     first = await waited(inbox)
     late = await waited(inbox)  # a turn scheduled after the yield is spent does not wait again
     burst.cancel()
-    assert 0.2 <= first < 0.6
+    assert 0.25 <= first < 0.6
     assert late < 0.1
 
 
 async def test_a_new_burst_after_a_pause_gets_its_own_yield(inbox: Inbox) -> None:
     await keep_arriving(inbox, 0.35)
-    await asyncio.sleep(0.15)  # a pause longer than the burst window: that burst is over
+    await asyncio.sleep(0.05)  # a pause: the burst is over
     burst = asyncio.create_task(keep_arriving(inbox, 1.0))
-    await asyncio.sleep(0.03)
+    await asyncio.sleep(0)
     took = await waited(inbox)
     burst.cancel()
-    assert 0.2 <= took < 0.6
-
-
-async def test_arrivals_slower_than_turns_run_are_no_burst(inbox: Inbox) -> None:
-    talk = asyncio.create_task(keep_arriving(inbox, 0.5, every=0.04))  # a conversation's pace
-    await asyncio.sleep(0.2)
-    took = await waited(inbox)
-    talk.cancel()
-    assert took < 0.05
-
-
-async def test_a_stall_inside_a_burst_does_not_let_turns_in(inbox: Inbox) -> None:
-    async def stalling_burst() -> None:
-        await keep_arriving(inbox, 0.05)
-        await asyncio.sleep(0.04)  # the machine stalls: no arrival for 40 ms
-        await keep_arriving(inbox, 1.0)
-
-    burst = asyncio.create_task(stalling_burst())
-    await asyncio.sleep(0.03)
-    took = await waited(inbox)
-    burst.cancel()
-    assert took >= 0.2  # the burst goes on past the stall: the turn waits towards the yield
+    assert 0.25 <= took < 0.6
