@@ -50,9 +50,9 @@ class InboxWriter:
 
     def record(self, items: Sequence[Item]) -> list[int | None]:
         """Stores updates that arrived together in one commit; None for each duplicate."""
-        with self.kept.session() as session:
+        with self.kept.transaction() as connection:
             return queries.record_inbound_many(
-                session=session, channel=self.channel.value, rows=items
+                connection=connection, channel=self.channel.value, rows=items
             )
 
     def close(self) -> None:
