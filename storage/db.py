@@ -215,11 +215,11 @@ def _reject_nul(
     executemany: bool,
 ) -> None:
     """Raise NulCharacterError when any str parameter contains a NUL character."""
-    if _has_nul(parameters):
+    if has_nul(parameters):
         raise NulCharacterError("text parameter contains U+0000")
 
 
-def _has_nul(parameters: Any) -> bool:
+def has_nul(parameters: Any) -> bool:
     """Tells whether a str in one parameter set or many (nested in any shape) holds U+0000."""
     pending = [parameters]
     while pending:

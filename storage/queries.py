@@ -1,22 +1,21 @@
 """Service functions for the inbox, reporters, conversations, case numbers and the audit trail.
 
 Every function takes keyword-only arguments, the session first, and returns rows. The outbox
-functions live in storage.outbox and are re-exported here.
+functions live in storage.outbox, the inbox's batch insert in storage.inbox_batch; both are
+re-exported here.
 """
 
 import logging
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, bindparam, or_, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from storage.crypto import EncryptedBytes, SealedText
 from storage.db import dialect_insert
 from storage.errors import RowNotFound, StaleConversation
+from storage.inbox_batch import record_inbound_many
 from storage.models import (
     CaseEvent,
     Conversation,
@@ -32,7 +31,7 @@ from storage.outbox import (
     reap_outbox_leases,
     retry_outbox,
 )
-from storage.types import UTCDateTime, utcnow
+from storage.types import utcnow
 
 __all__ = [
     "add_case_event",
@@ -49,6 +48,7 @@ __all__ = [
     "pending_inbound_after",
     "reap_outbox_leases",
     "record_inbound",
+    "record_inbound_many",
     "retry_outbox",
     "save_conversation",
 ]
@@ -85,70 +85,6 @@ def record_inbound(
     if row is None:
         logger.info("inbound duplicate ignored")
     return row
-
-
-def record_inbound_many(
-    *, connection: Connection, channel: str, rows: Sequence[tuple[str, str | None, bytes]]
-) -> list[int | None]:
-    """Insert (external id, chat id, payload) updates in one statement; None for a duplicate."""
-    first: dict[str, tuple[str, str | None, bytes]] = {}
-    for row in rows:
-        first.setdefault(row[0], row)
-    if not first:
-        return []
-    if connection.dialect.name == "postgresql":
-        inserted = _insert_inbound_unnest(connection, channel, list(first.values()))
-        return [inserted.pop(external_id, None) for external_id, _, _ in rows]
-    values = [
-        {"channel": channel, "external_id": external_id, "chat_id": chat_id, "payload": payload}
-        for external_id, chat_id, payload in first.values()
-    ]
-    result = connection.execute(_INSERT_INBOUND_SQLITE, values)
-    inserted = {key: row_id for row_id, key in result}
-    return [inserted.pop(external_id, None) for external_id, _, _ in rows]
-
-
-_INBOUND = InboundUpdate.__table__  # type: ignore[attr-defined]
-_INSERT_INBOUND_SQLITE = (
-    sqlite.insert(_INBOUND)
-    .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-    .returning(_INBOUND.c.id, _INBOUND.c.external_id)
-)
-"""SQLite: a Core insert of the table's rows (the ORM's bulk insert took 1.5 times the CPU), which
-SQLAlchemy sends as one multi-row statement."""
-
-
-_INSERT_INBOUND_UNNEST = text(
-    "INSERT INTO inbound_update"
-    " (channel, external_id, chat_id, payload, created_at, received_at, status, attempts)"
-    " SELECT :channel, t.external_id, t.chat_id, t.payload, :now, :now, 'pending', 0"
-    " FROM unnest(:external_ids, :chat_ids, :payloads) AS t(external_id, chat_id, payload)"
-    " ON CONFLICT (channel, external_id) DO NOTHING RETURNING id, external_id"
-).bindparams(
-    bindparam("now", type_=UTCDateTime()),
-    bindparam("external_ids", type_=postgresql.ARRAY(String())),
-    bindparam("chat_ids", type_=postgresql.ARRAY(SealedText())),
-    bindparam("payloads", type_=postgresql.ARRAY(EncryptedBytes())),
-)
-"""PostgreSQL: one statement of one shape for any number of rows (prepared once, parsed once),
-where a multi-row VALUES list is a new statement for each batch size."""
-
-
-def _insert_inbound_unnest(
-    connection: Connection, channel: str, rows: list[tuple[str, str | None, bytes]]
-) -> dict[str, int]:
-    """Inserts rows through unnest(); returns {external id: row id} of the new ones."""
-    result = connection.execute(
-        _INSERT_INBOUND_UNNEST,
-        {
-            "channel": channel,
-            "now": utcnow(),
-            "external_ids": [external_id for external_id, _, _ in rows],
-            "chat_ids": [chat_id for _, chat_id, _ in rows],
-            "payloads": [payload for _, _, payload in rows],
-        },
-    )
-    return {external_id: row_id for row_id, external_id in result}
 
 
 def pending_inbound(
