@@ -7,6 +7,7 @@ recorded payload; any other is keyed by the chat it will have and resolved when 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import time
@@ -14,13 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.envelopes import Channel
 from bot.whatsapp import covers
 from storage import db, queries
 from storage import whatsapp as wa
+from storage.inbox_batch import AsyncInbox
 from storage.whatsapp import Sender
 
 
@@ -123,22 +125,85 @@ def record_incoming(
     have and left for processing to resolve (`note_inbound`): recording reads at most once per
     batch and never waits on a row the turns write.
     """
-    memo = memo or Memo(ttl=0)
+    batch = _Batch(items, memo or Memo(ttl=0))
     with db.transaction(engine) as connection:
-        seen = _senders_seen(connection, items, memo)
-        keyed = [_keyed(item, seen.get((item.wa_id, item.bsuid))) for item in items]
-        rows = [
-            (item.external_id, chat_id, _dump(record))
-            for item, (chat_id, record) in zip(items, keyed, strict=True)
-        ]
+        if batch.unknown:
+            with Session(bind=connection) as session:  # joins the batch's transaction, to read
+                batch.learn(wa.chats_seen(session=session, senders=batch.unknown))
         ids = queries.record_inbound_many(
-            connection=connection, channel=Channel.WHATSAPP.value, rows=rows
+            connection=connection, channel=Channel.WHATSAPP.value, rows=batch.rows()
         )
-    for item, (chat_id, record) in zip(items, keyed, strict=True):
-        if chat_id and "window_until" in record:
-            until = dt.datetime.fromisoformat(record["window_until"])
-            memo.learn((item.wa_id, item.bsuid), chat_id, until)
-    return [Recorded(found, chat_id) for (_, chat_id, _), found in zip(rows, ids, strict=True)]
+    return batch.recorded(ids)
+
+
+async def record_incoming_async(
+    inbox: AsyncInbox, engine: Engine, items: Sequence[Incoming], memo: Memo
+) -> list[Recorded]:
+    """Records as `record_incoming` does, on the event loop (PostgreSQL's async connection).
+
+    The rare sender lookup runs on a worker thread with a session of its own.
+    """
+    batch = _Batch(items, memo)
+    if batch.unknown:
+        batch.learn(await asyncio.to_thread(_look_up, engine, batch.unknown))
+    return batch.recorded(await inbox.record_many(Channel.WHATSAPP.value, batch.rows()))
+
+
+def _look_up(engine: Engine, senders: set[Sender]) -> dict[Sender, tuple[str, dt.datetime | None]]:
+    with db.session(engine) as session:
+        return wa.chats_seen(session=session, senders=senders)
+
+
+class _Batch:
+    """One batch of items: what the memo knows of their senders, the rows to insert, the result."""
+
+    def __init__(self, items: Sequence[Incoming], memo: Memo) -> None:
+        self.items, self.memo = items, memo
+        self.seen: dict[Sender, tuple[str, dt.datetime | None]] = {}
+        self.latest: dict[Sender, dt.datetime] = {}
+        """Senders the memo does not know, with their latest message's time."""
+        self.keyed: list[tuple[str | None, dict[str, Any]]] = []
+        for item in items:
+            if item.at is None or not (item.wa_id or item.bsuid):
+                continue
+            sender = (item.wa_id, item.bsuid)
+            if known := memo.open_window(sender, item.at):
+                self.seen[sender] = known
+            elif chat_id := memo.deferred(sender):
+                self.seen[sender] = (chat_id, None)
+            else:
+                self.latest[sender] = max(item.at, self.latest.get(sender, item.at))
+
+    @property
+    def unknown(self) -> set[Sender]:
+        """The senders to look up (one query for the batch)."""
+        return set(self.latest)
+
+    def learn(self, found: dict[Sender, tuple[str, dt.datetime | None]]) -> None:
+        """Takes in a lookup's chats and windows; defers the senders processing must resolve."""
+        for sender, at in self.latest.items():
+            chat_id, until = found.get(sender) or (wa.new_chat_id(*sender), None)
+            if not covers(until, at):
+                self.memo.defer(sender, chat_id)
+        self.seen |= found
+
+    def rows(self) -> list[tuple[str, str | None, bytes]]:
+        """Returns each item's (external id, chat id, payload) to insert."""
+        self.keyed = [_keyed(item, self.seen.get((item.wa_id, item.bsuid))) for item in self.items]
+        return [
+            (item.external_id, chat_id, _dump(record))
+            for item, (chat_id, record) in zip(self.items, self.keyed, strict=True)
+        ]
+
+    def recorded(self, ids: Sequence[int | None]) -> list[Recorded]:
+        """Remembers the windows now committed; returns what recording each item did."""
+        for item, (chat_id, record) in zip(self.items, self.keyed, strict=True):
+            if chat_id and "window_until" in record:
+                until = dt.datetime.fromisoformat(record["window_until"])
+                self.memo.learn((item.wa_id, item.bsuid), chat_id, until)
+        return [
+            Recorded(found, chat_id) for (chat_id, _), found in zip(self.keyed, ids, strict=True)
+        ]
 
 
 def _keyed(
@@ -151,33 +216,6 @@ def _keyed(
     if until is None or not covers(until, item.at):
         return chat_id, item.record
     return chat_id, item.record | {"chat_id": chat_id, "window_until": until.isoformat()}
-
-
-def _senders_seen(
-    connection: Connection, items: Sequence[Incoming], memo: Memo
-) -> dict[Sender, tuple[str, dt.datetime | None]]:
-    """Returns each sender's chat and window: from the memo, else from one query."""
-    seen: dict[Sender, tuple[str, dt.datetime | None]] = {}
-    latest: dict[Sender, dt.datetime] = {}
-    for item in items:
-        if item.at is None or not (item.wa_id or item.bsuid):
-            continue
-        sender = (item.wa_id, item.bsuid)
-        if known := memo.open_window(sender, item.at):
-            seen[sender] = known
-        elif chat_id := memo.deferred(sender):
-            seen[sender] = (chat_id, None)
-        else:
-            latest[sender] = max(item.at, latest.get(sender, item.at))
-    if not latest:
-        return seen
-    with Session(bind=connection) as session:  # joins the batch's transaction, only to read
-        found = wa.chats_seen(session=session, senders=set(latest))
-    for sender, at in latest.items():
-        chat_id, until = found.get(sender) or (wa.new_chat_id(*sender), None)
-        if not covers(until, at):
-            memo.defer(sender, chat_id)
-    return seen | found
 
 
 def _dump(record: dict[str, Any]) -> bytes:

@@ -18,11 +18,20 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import Core
-from bot.recording import GroupCommit
-from bot.wa_recording import Incoming, Memo, Recorded, kept_connection, record_incoming
+from bot.recording import GroupCommit, LoopGroupCommit
+from bot.wa_recording import (
+    Incoming,
+    Memo,
+    Recorded,
+    kept_connection,
+    record_incoming,
+    record_incoming_async,
+)
 from handlers.whatsapp import payloads, signature
 from handlers.whatsapp.payloads import Item, moment
+from storage.db import is_postgres
 from storage.errors import StorageError
+from storage.inbox_batch import AsyncInbox
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +108,7 @@ class Intake:
     async def close(self) -> None:
         """Finishes the work in hand and stops recording (when the app stops)."""
         await self.settle()
-        self._recorder.close()
+        await self._recorder.aclose()
 
     def schedule(self, inbound_id: int, chat: str) -> None:
         """Processes one recorded update after the rows its chat already had in flight."""
@@ -133,17 +142,35 @@ class Intake:
                 log.exception("whatsapp update not processed", extra={"inbound_id": inbound_id})
 
 
-def recorder(engine: Engine, memo: Memo) -> GroupCommit[list[Incoming], list[Recorded]]:
-    """Returns the group commit that records webhook requests (each a list of items)."""
+Recorder = (
+    GroupCommit[list[Incoming], list[Recorded]] | LoopGroupCommit[list[Incoming], list[Recorded]]
+)
+"""Records webhook requests (each a list of items) in group commits."""
+
+
+def recorder(engine: Engine, memo: Memo) -> Recorder:
+    """Returns the group commit for this database: on the event loop (PostgreSQL) or a thread."""
+    if is_postgres(engine):
+        inbox = AsyncInbox(engine)
+
+        async def write_async(requests: list[list[Incoming]]) -> list[list[Recorded]]:
+            items = [item for found in requests for item in found]
+            return _split(await record_incoming_async(inbox, engine, items, memo), requests)
+
+        return LoopGroupCommit(write_async, on_close=inbox.close)
     kept = kept_connection(engine)  # used on the recording thread only
 
     def write(requests: list[list[Incoming]]) -> list[list[Recorded]]:
         items = [item for found in requests for item in found]
-        recorded = record_incoming(kept, items, memo)
-        ends = list(accumulate(len(found) for found in requests))
-        return [recorded[end - len(found) : end] for found, end in zip(requests, ends, strict=True)]
+        return _split(record_incoming(kept, items, memo), requests)
 
     return GroupCommit(write, name="whatsapp-inbox", on_close=kept.close)
+
+
+def _split(recorded: list[Recorded], requests: list[list[Incoming]]) -> list[list[Recorded]]:
+    """Returns each request's share of a batch's results."""
+    ends = list(accumulate(len(found) for found in requests))
+    return [recorded[end - len(found) : end] for found, end in zip(requests, ends, strict=True)]
 
 
 def incoming(item: Item) -> Incoming:
