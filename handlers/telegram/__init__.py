@@ -16,6 +16,7 @@ from handlers.telegram.processing import Processor
 from handlers.telegram.routes import build_router
 from handlers.telegram.sender import TelegramSender
 from handlers.telegram.translate import TelegramTranslator
+from handlers.webhook_routes import add_webhook_routes
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def register(core: Core, app: FastAPI) -> None:
     sender = TelegramSender(driver, pacer, ledger)
     core.add_channel(Channel.TELEGRAM, sender, translator)
     core.inbox.schedulers[Channel.TELEGRAM] = processor.submit
-    app.include_router(build_router(processor, settings.telegram_webhook_secret))
+    add_webhook_routes(app, build_router(processor, settings.telegram_webhook_secret))
     app.state.telegram = processor
     if settings.telegram_webhook_url is None:
         poller = Poller(driver, processor, settings.telegram_poll_timeout)

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from bot.core import Core
 from bot.envelopes import Channel
 from bot.wa_recording import Memo
+from handlers.webhook_routes import add_webhook_routes
 from handlers.whatsapp import routes
 from handlers.whatsapp.client import GraphClient
 from handlers.whatsapp.intake import Intake
@@ -48,5 +49,5 @@ def register(core: Core, app: FastAPI) -> None:
     )
     app.state.whatsapp = intake
     core.inbox.schedulers[Channel.WHATSAPP] = intake.schedule
-    app.include_router(routes.router)
+    add_webhook_routes(app, routes.router)
     core.on_stop.extend((intake.close, client.aclose))

@@ -261,3 +261,9 @@ async def test_one_chats_messages_are_processed_in_the_order_recorded(wa: WaApp)
     assert [r.status for r in rows] == ["processed"] * 4
     done = [r.processed_at for r in rows]
     assert done == sorted(done)  # inbox order is processing order
+
+
+def test_webhook_routes_are_tried_before_every_other_route(wa_lite: WaApp) -> None:
+    paths = [getattr(route, "path", None) for route in wa_lite.app.routes]
+    assert paths[:2] == ["/webhooks/whatsapp", "/webhooks/whatsapp"]
+    assert "/docs" in paths[2:]  # the rest is still served, after them
