@@ -51,7 +51,7 @@ def register(core: Core, app: FastAPI) -> None:
 
     async def stop() -> None:
         await processor.join(STOP_GRACE_SECONDS)
-        processor.recorder.close()
+        await processor.recorder.aclose()
         await driver.close()
 
     core.on_stop.append(stop)

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.envelopes import Channel
-from bot.inbox import Inbox, InboxWriter
-from bot.recording import GroupCommit
+from bot.inbox import Inbox, inbox_recorder
 from handlers.telegram.updates import BadUpdate
 
 log = logging.getLogger(__name__)
@@ -66,8 +65,7 @@ class Processor:
 
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
-        writer = InboxWriter(inbox.engine, Channel.TELEGRAM)
-        self.recorder = GroupCommit(writer.record, name="telegram-inbox", on_close=writer.close)
+        self.recorder = inbox_recorder(inbox.engine, Channel.TELEGRAM)
         self.tasks: set[asyncio.Task[None]] = set()
         self._chats: dict[str, tuple[asyncio.Lock, int]] = {}
         self._turns = asyncio.Semaphore(TURNS_AT_ONCE)

@@ -9,8 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.envelopes import Channel
-from bot.inbox import InboxWriter
-from bot.recording import GroupCommit
+from bot.inbox import inbox_recorder
 from storage import db, models
 
 
@@ -43,13 +42,12 @@ def test_record_many_writes_once_and_refuses_duplicates(engine: Engine) -> None:
 
 
 async def test_recorder_batches_concurrent_updates(engine: Engine) -> None:
-    writer = InboxWriter(engine, Channel.TELEGRAM)
-    recorder = GroupCommit(writer.record, name="test-inbox", on_close=writer.close)
+    recorder = inbox_recorder(engine, Channel.TELEGRAM)  # on the event loop on PostgreSQL
     try:
         items = [(str(100 + i % 40), str(i % 7), b"{}") for i in range(60)]
         ids = await asyncio.gather(*(recorder.submit(item) for item in items))
     finally:
-        recorder.close()
+        await recorder.aclose()
     assert len([i for i in ids if i is not None]) == 40
     assert len(set(ids) - {None}) == 40
     assert len(stored(engine)) == 40
