@@ -99,9 +99,10 @@ class AsyncInbox:
             connection = await self._connect()
             cursor = await connection.execute(_UNNEST_SQL, params, binary=True)
             found = await cursor.fetchall()
-        except psycopg.Error as error:
+        except psycopg.Error as error:  # its message may quote values: only its kind goes on
             await self.close()
-            raise StorageError("the inbox insert failed") from error
+            kind = f"{type(error).__name__}, SQLSTATE {error.sqlstate or 'none'}"
+            raise StorageError(f"the inbox insert failed ({kind})") from None
         return _ids_in_order(rows, {key: row_id for row_id, key in found})
 
     async def close(self) -> None:
