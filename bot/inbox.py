@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from sqlalchemy import Engine
 
 from bot.envelopes import Channel, InboundEvent
-from bot.recording import GroupCommit
+from bot.recording import GroupCommit, LoopGroupCommit
 from bot.runner import Runner
 from storage import db, models, queries
 from storage.inbox_batch import AsyncInbox
@@ -62,7 +62,11 @@ class InboxWriter:
         self.kept.close()
 
 
-def inbox_recorder(engine: Engine, channel: Channel) -> GroupCommit[Item, int | None]:
+Recorder = GroupCommit[Item, int | None] | LoopGroupCommit[Item, int | None]
+"""Records a channel's webhook updates in group commits; each answers its id (None: duplicate)."""
+
+
+def inbox_recorder(engine: Engine, channel: Channel) -> Recorder:
     """Returns the group commit for this database: on the event loop (PostgreSQL) or a thread."""
     if db.is_postgres(engine):
         inbox = AsyncInbox(engine)
@@ -70,11 +74,9 @@ def inbox_recorder(engine: Engine, channel: Channel) -> GroupCommit[Item, int | 
         async def write(items: list[Item]) -> list[int | None]:
             return await inbox.record_many(channel.value, items)
 
-        return GroupCommit.on_loop(write, on_close=inbox.close)
+        return LoopGroupCommit(write, on_close=inbox.close)
     writer = InboxWriter(engine, channel)
-    return GroupCommit.on_thread(
-        writer.record, name=f"{channel.value}-inbox", on_close=writer.close
-    )
+    return GroupCommit(writer.record, name=f"{channel.value}-inbox", on_close=writer.close)
 
 
 class Inbox:

@@ -1,19 +1,21 @@
 """Group commit for webhooks: the requests waiting while a write runs share the next one.
 
-Requests handled in one turn of the event loop go together, and so do those that arrive while a
-write runs. The write itself runs on the event loop (an async driver: psycopg on PostgreSQL),
-which spares each batch a hand-over to a thread and back, or on a thread of its own (a blocking
-driver: SQLite), so that acknowledging a webhook never waits for a free worker thread behind
-turns and sends. Each request awaits only its own result; a failed batch is written again one
-job at a time, so one bad row fails only its own request.
+Requests handled in one turn of the event loop go together. `GroupCommit` writes on a thread of
+its own (a blocking driver: SQLite), so that acknowledging a webhook never waits for a free worker
+thread behind turns and sends; `LoopGroupCommit` writes on the event loop itself (an async driver:
+psycopg on PostgreSQL), sparing each batch the hand-over to a thread and back. Each request awaits
+only its own result; a failed batch is written again one job at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import logging
+import queue
+import threading
 from collections.abc import Awaitable, Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
@@ -28,10 +30,85 @@ Waiting = tuple[Job, "asyncio.Future[Result]"]
 
 
 class GroupCommit(Generic[Job, Result]):
-    """Writes every request waiting in one batch, one batch at a time; answers each request.
+    """Runs `write` on its own thread for every request waiting; answers each in its loop.
 
-    `write` takes the batch's jobs in arrival order and returns one result per job. Build it
-    with `on_loop` (a coroutine function) or `on_thread` (a blocking function).
+    `write` takes the batch's jobs in arrival order and returns one result per job. When a
+    batch fails, its jobs are written one by one, so one bad row fails only its own request.
+    """
+
+    def __init__(
+        self,
+        write: Callable[[list[Job]], Sequence[Result]],
+        *,
+        name: str,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        self.write, self.name, self.on_close = write, name, on_close
+        self._queue: queue.SimpleQueue[list[Waiting[Job, Result]] | None] = queue.SimpleQueue()
+        self._gathering: list[Waiting[Job, Result]] = []
+        self._thread: threading.Thread | None = None
+
+    async def submit(self, job: Job) -> Result:
+        """Returns the job's result once its batch is committed (raises what writing it raised)."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[Result] = loop.create_future()
+        if not self._gathering:  # requests handled in this turn of the loop go together
+            loop.call_soon(self._hand_over)
+        self._gathering.append((job, done))
+        return await done
+
+    def close(self) -> None:
+        """Finishes the queued writes, stops the thread and runs `on_close`."""
+        if self._thread is not None and self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout=10)
+        if self.on_close is not None:
+            self.on_close()
+
+    async def aclose(self) -> None:
+        """Closes without blocking the event loop (see `close`)."""
+        await asyncio.to_thread(self.close)
+
+    def _hand_over(self) -> None:
+        """Queues what this turn of the loop gathered for the writing thread."""
+        gathered, self._gathering = self._gathering, []
+        if self._thread is None or not self._thread.is_alive():  # only the loop's thread is here
+            self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+            self._thread.start()
+        self._queue.put(gathered)
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            while len(batch) < MAX_BATCH:  # what queued up during the last write joins this one
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:  # closing: write what came before it, then stop
+                    self._queue.put(None)
+                    break
+                batch = batch + more
+            self._write(batch)
+
+    def _write(self, batch: list[Waiting[Job, Result]]) -> None:
+        try:
+            results = _checked(self.write([job for job, _ in batch]), batch)
+        except Exception as error:
+            if len(batch) == 1:
+                _settle(batch, failure=error)
+                return
+            log.warning("batch write failed; writing one by one", extra={"size": len(batch)})
+            for one in batch:
+                self._write([one])
+            return
+        _settle(batch, results=results)
+
+
+class LoopGroupCommit(Generic[Job, Result]):
+    """Runs the async `write` on the event loop for every request waiting, one batch at a time.
+
+    `write` takes the batch's jobs in arrival order and returns one result per job. When a
+    batch fails, its jobs are written one by one, so one bad row fails only its own request.
     """
 
     def __init__(
@@ -43,37 +120,6 @@ class GroupCommit(Generic[Job, Result]):
         self.write, self.on_close = write, on_close
         self._waiting: list[Waiting[Job, Result]] = []
         self._writer: asyncio.Task[None] | None = None
-
-    @classmethod
-    def on_loop(
-        cls,
-        write: Callable[[list[Job]], Awaitable[Sequence[Result]]],
-        *,
-        on_close: Callable[[], Awaitable[None]] | None = None,
-    ) -> GroupCommit[Job, Result]:
-        """Runs the async `write` on the event loop."""
-        return cls(write, on_close=on_close)
-
-    @classmethod
-    def on_thread(
-        cls,
-        write: Callable[[list[Job]], Sequence[Result]],
-        *,
-        name: str,
-        on_close: Callable[[], None] | None = None,
-    ) -> GroupCommit[Job, Result]:
-        """Runs the blocking `write` on a thread of its own (`name`), never on the loop."""
-        thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
-
-        async def write_on_thread(jobs: list[Job]) -> Sequence[Result]:
-            return await asyncio.get_running_loop().run_in_executor(thread, write, jobs)
-
-        async def close() -> None:
-            await asyncio.to_thread(thread.shutdown, wait=True)
-            if on_close is not None:
-                on_close()
-
-        return cls(write_on_thread, on_close=close)
 
     async def submit(self, job: Job) -> Result:
         """Returns the job's result once its batch is committed (raises what writing it raised)."""
@@ -104,9 +150,7 @@ class GroupCommit(Generic[Job, Result]):
 
     async def _write(self, batch: list[Waiting[Job, Result]]) -> None:
         try:
-            results = await self.write([job for job, _ in batch])
-            if len(results) != len(batch):
-                raise RuntimeError("a write returned a different number of results")
+            results = _checked(await self.write([job for job, _ in batch]), batch)
         except Exception as error:
             if len(batch) == 1:
                 _deliver(batch, failure=error)
@@ -118,17 +162,36 @@ class GroupCommit(Generic[Job, Result]):
         _deliver(batch, results=results)
 
 
+def _checked(results: Sequence[Result], batch: Sequence[Waiting[Job, Result]]) -> Sequence[Result]:
+    """Returns a write's results, or raises when there is not one for each job."""
+    if len(results) != len(batch):
+        raise RuntimeError("a write returned a different number of results")
+    return results
+
+
 def _deliver(
     batch: Sequence[Waiting[Job, Result]],
     *,
     results: Sequence[Result] = (),
     failure: Exception | None = None,
 ) -> None:
-    """Hands each waiting request its result, or the failure."""
+    """Hands each waiting request its result or the failure (on the loop's own thread)."""
     for index, (_, done) in enumerate(batch):
-        if done.done():  # its client went away; what was written stays
+        if done.done():  # its client went away
             continue
         if failure is not None:
             done.set_exception(failure)
         else:
             done.set_result(results[index])
+
+
+def _settle(
+    batch: Sequence[Waiting[Job, Result]],
+    *,
+    results: Sequence[Result] = (),
+    failure: Exception | None = None,
+) -> None:
+    """Hands each waiting request its result (or the failure) in one call into its loop."""
+    deliver = functools.partial(_deliver, batch, results=results, failure=failure)
+    with contextlib.suppress(RuntimeError):  # the app stopped meanwhile: what was written stays
+        batch[0][1].get_loop().call_soon_threadsafe(deliver)

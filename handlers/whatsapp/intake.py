@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import Core
-from bot.recording import GroupCommit
+from bot.recording import GroupCommit, LoopGroupCommit
 from bot.wa_recording import (
     Incoming,
     Memo,
@@ -142,7 +142,13 @@ class Intake:
                 log.exception("whatsapp update not processed", extra={"inbound_id": inbound_id})
 
 
-def recorder(engine: Engine, memo: Memo) -> GroupCommit[list[Incoming], list[Recorded]]:
+Recorder = (
+    GroupCommit[list[Incoming], list[Recorded]] | LoopGroupCommit[list[Incoming], list[Recorded]]
+)
+"""Records webhook requests (each a list of items) in group commits."""
+
+
+def recorder(engine: Engine, memo: Memo) -> Recorder:
     """Returns the group commit for this database: on the event loop (PostgreSQL) or a thread."""
     if is_postgres(engine):
         inbox = AsyncInbox(engine)
@@ -151,14 +157,14 @@ def recorder(engine: Engine, memo: Memo) -> GroupCommit[list[Incoming], list[Rec
             items = [item for found in requests for item in found]
             return _split(await record_incoming_async(inbox, engine, items, memo), requests)
 
-        return GroupCommit.on_loop(write_async, on_close=inbox.close)
+        return LoopGroupCommit(write_async, on_close=inbox.close)
     kept = kept_connection(engine)  # used on the recording thread only
 
     def write(requests: list[list[Incoming]]) -> list[list[Recorded]]:
         items = [item for found in requests for item in found]
         return _split(record_incoming(kept, items, memo), requests)
 
-    return GroupCommit.on_thread(write, name="whatsapp-inbox", on_close=kept.close)
+    return GroupCommit(write, name="whatsapp-inbox", on_close=kept.close)
 
 
 def _split(recorded: list[Recorded], requests: list[list[Incoming]]) -> list[list[Recorded]]:

@@ -1,7 +1,7 @@
 """Group commit: requests waiting together share a write; one bad job fails only its request.
 
-Both kinds keep the same promises: a write on a thread of its own (a blocking driver: SQLite) and
-one on the event loop (an async driver: PostgreSQL's).
+Both kinds keep the same promises: `GroupCommit` writes on its own thread (SQLite),
+`LoopGroupCommit` on the event loop (PostgreSQL's async connection).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Protocol
 
 import pytest
 
-from bot.recording import GroupCommit
+from bot.recording import GroupCommit, LoopGroupCommit
 
 
 class Store:
@@ -59,7 +59,7 @@ Build = Callable[[Store, Callable[[list[str]], Sequence[str]] | None], Commit]
 
 
 def thread_kind(store: Store, write: Callable[[list[str]], Sequence[str]] | None) -> Commit:
-    return GroupCommit.on_thread(write or store.write, name="test-commit", on_close=store.close)
+    return GroupCommit(write or store.write, name="test-commit", on_close=store.close)
 
 
 def loop_kind(store: Store, write: Callable[[list[str]], Sequence[str]] | None) -> Commit:
@@ -68,7 +68,7 @@ def loop_kind(store: Store, write: Callable[[list[str]], Sequence[str]] | None) 
         return write(jobs)
 
     write_async = store.write_async if write is None else given
-    return GroupCommit.on_loop(write_async, on_close=store.close_async)
+    return LoopGroupCommit(write_async, on_close=store.close_async)
 
 
 @pytest.fixture(params=[thread_kind, loop_kind], ids=["thread", "loop"])
