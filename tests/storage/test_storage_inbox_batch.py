@@ -12,17 +12,21 @@ from storage.errors import NulCharacterError, StorageError
 from storage.inbox_batch import APPLICATION_NAME, AsyncInbox, Row, record_inbound_many
 from storage.models import InboundUpdate
 
-WAYS = ["connection", "async"]
-"""The two ways to run the insert: a recording thread's connection, or the event loop."""
+WAYS = pytest.mark.parametrize(
+    ("database_url", "way"),
+    [("sqlite", "connection"), ("postgresql", "connection"), ("postgresql", "async")],
+    indirect=["database_url"],
+)
+"""The ways to run the insert: a recording thread's connection (either database), or the event
+loop (PostgreSQL's async connection)."""
+POSTGRESQL_ONLY = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 
 async def record(way: str, engine: Engine, rows: Sequence[Row]) -> list[int | None]:
-    """Records a batch one way or the other (the async way only on PostgreSQL)."""
+    """Records a batch one way or the other."""
     if way == "connection":
         with engine.begin() as connection:
             return record_inbound_many(connection=connection, channel="whatsapp", rows=rows)
-    if engine.dialect.name != "postgresql":
-        pytest.skip("the async insert is PostgreSQL's")
     inbox = AsyncInbox(engine)
     try:
         return await inbox.record_many("whatsapp", rows)
@@ -30,7 +34,7 @@ async def record(way: str, engine: Engine, rows: Sequence[Row]) -> list[int | No
         await inbox.close()
 
 
-@pytest.mark.parametrize("way", WAYS)
+@WAYS
 async def test_a_batch_gives_new_ids_in_order_and_none_for_duplicates(
     engine: Engine, way: str
 ) -> None:
@@ -55,7 +59,7 @@ async def test_a_batch_gives_new_ids_in_order_and_none_for_duplicates(
     }
 
 
-@pytest.mark.parametrize("way", WAYS)
+@WAYS
 async def test_the_stored_row_is_sealed_and_encrypted_alike_either_way(
     engine: Engine, way: str
 ) -> None:
@@ -70,7 +74,7 @@ async def test_the_stored_row_is_sealed_and_encrypted_alike_either_way(
     assert crypto.decrypt(bytes(payload)) == b"secret words"
 
 
-@pytest.mark.parametrize("way", WAYS)
+@WAYS
 async def test_a_nul_in_an_id_is_refused_and_nothing_is_written(engine: Engine, way: str) -> None:
     with pytest.raises(NulCharacterError):
         await record(way, engine, [("wamid.\x00", "628333", b"{}")])
@@ -78,9 +82,8 @@ async def test_a_nul_in_an_id_is_refused_and_nothing_is_written(engine: Engine, 
         assert db.exec(select(InboundUpdate)).all() == []
 
 
+@POSTGRESQL_ONLY
 async def test_a_lost_connection_fails_one_batch_and_the_next_reconnects(engine: Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("the async insert is PostgreSQL's")
     inbox = AsyncInbox(engine)
     try:
         assert await inbox.record_many("whatsapp", [("wamid.1", "62", b"{}")]) != [None]
