@@ -5,6 +5,7 @@ database), or on the event loop through psycopg's own async connection (PostgreS
 spares each request the hand-over to a thread and back.
 """
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -106,10 +107,11 @@ class AsyncInbox:
         return _ids_in_order(rows, {key: row_id for row_id, key in found})
 
     async def close(self) -> None:
-        """Closes the connection (a new one is opened for the next batch)."""
+        """Closes the connection (a new one is opened for the next batch); a broken one quietly."""
         if self._connection is not None:
             connection, self._connection = self._connection, None
-            await connection.close()
+            with contextlib.suppress(psycopg.Error):
+                await connection.close()
 
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
         if self._connection is None or self._connection.closed:
