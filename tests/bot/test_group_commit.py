@@ -82,16 +82,24 @@ def store() -> Store:
     return Store()
 
 
+async def behind_a_write(
+    commit: Commit, store: Store, first: str, rest: Sequence[str]
+) -> tuple[asyncio.Task[str], list[asyncio.Task[str]]]:
+    """Submits `first`, lets its write start, queues `rest` behind it, then opens the gate."""
+    writing = asyncio.create_task(commit.submit(first))
+    await asyncio.sleep(0.05)  # `first` is being written: the next ones queue up behind it
+    waiting = [asyncio.create_task(commit.submit(job)) for job in rest]
+    await asyncio.sleep(0.05)
+    store.open()
+    return writing, waiting
+
+
 async def test_requests_waiting_behind_a_write_share_the_next_one(
     build: Build, store: Store
 ) -> None:
     commit = build(store, None)
     try:
-        first = asyncio.create_task(commit.submit("a"))
-        await asyncio.sleep(0.05)  # "a" is being written: the next ones queue up behind it
-        rest = [asyncio.create_task(commit.submit(job)) for job in "bcde"]
-        await asyncio.sleep(0.05)
-        store.open()
+        first, rest = await behind_a_write(commit, store, "a", "bcde")
         assert await first == "A"
         assert await asyncio.gather(*rest) == ["B", "C", "D", "E"]
     finally:
@@ -116,11 +124,7 @@ async def test_a_failed_batch_is_written_one_by_one_and_only_the_bad_job_fails(
 ) -> None:
     commit = build(store, None)
     try:
-        blocker = asyncio.create_task(commit.submit("x"))
-        await asyncio.sleep(0.05)
-        jobs = [asyncio.create_task(commit.submit(job)) for job in ("good", "bad", "fine")]
-        await asyncio.sleep(0.05)
-        store.open()
+        blocker, jobs = await behind_a_write(commit, store, "x", ("good", "bad", "fine"))
         await blocker
         assert await jobs[0] == "GOOD"
         with pytest.raises(ValueError, match="refused"):
