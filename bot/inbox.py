@@ -43,12 +43,22 @@ Scheduler = Callable[[int, str], None]
 """Starts processing a recorded update (inbox id, chat key) after that chat's earlier ones."""
 
 
+def recording_connection(engine: Engine) -> db.KeptConnection:
+    """Returns a connection for a recording thread to keep: each statement commits on its own.
+
+    A batch's insert stands alone (a WhatsApp batch's read is advisory: a window read a moment
+    early only costs processing a transaction), so on PostgreSQL it commits in one round trip;
+    on SQLite its transactions go before those of the worker process.
+    """
+    return db.KeptConnection(engine, autocommit=True, urgent=True)
+
+
 class InboxWriter:
     """Records a channel's webhook updates in batches over one kept connection (one thread's)."""
 
     def __init__(self, engine: Engine, channel: Channel) -> None:
         self.channel = channel
-        self.kept = db.KeptConnection(engine, autocommit=True, urgent=True)  # one statement
+        self.kept = recording_connection(engine)
 
     def record(self, items: Sequence[Item]) -> list[int | None]:
         """Stores updates that arrived together in one commit; None for each duplicate."""

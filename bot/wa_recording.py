@@ -103,15 +103,6 @@ class Memo:
             self._deferred.clear()
 
 
-def kept_connection(engine: Engine) -> db.KeptConnection:
-    """Returns a connection for a recording thread to keep: each statement commits on its own.
-
-    A batch's read is advisory (a window read a moment early only costs processing a
-    transaction), so on PostgreSQL the insert commits in one round trip, as Telegram's does.
-    """
-    return db.KeptConnection(engine, autocommit=True, urgent=True)
-
-
 def record_incoming(
     engine: Engine | db.KeptConnection, items: Sequence[Incoming], memo: Memo | None = None
 ) -> list[Recorded]:

@@ -18,12 +18,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import Core
+from bot.inbox import recording_connection
 from bot.recording import GroupCommit, LoopGroupCommit
 from bot.wa_recording import (
     Incoming,
     Memo,
     Recorded,
-    kept_connection,
     record_incoming,
     record_incoming_async,
 )
@@ -158,7 +158,7 @@ def recorder(engine: Engine, memo: Memo) -> Recorder:
             return _split(await record_incoming_async(inbox, engine, items, memo), requests)
 
         return LoopGroupCommit(write_async, on_close=inbox.close)
-    kept = kept_connection(engine)  # used on the recording thread only
+    kept = recording_connection(engine)  # used on the recording thread only
 
     def write(requests: list[list[Incoming]]) -> list[list[Recorded]]:
         items = [item for found in requests for item in found]
