@@ -29,10 +29,10 @@ imports: setup
 	$(BIN)/lint-imports
 
 docs: setup
-	$(BIN)/python -m bot.flowdocs write
+	$(BIN)/python -m bot.cli.flowdocs write
 
 docs-check: setup
-	$(BIN)/python -m bot.flowdocs check
+	$(BIN)/python -m bot.cli.flowdocs check
 
 locales: setup
 	$(BIN)/suara locales

@@ -23,10 +23,10 @@ sys.path.append(str(Path(__file__).resolve().parent))
 
 import loadkit  # noqa: E402, F401  (sets the encryption keys of the run)
 
-from bot.contacts import load_contacts  # noqa: E402
 from bot.envelopes import Channel, InboundEvent  # noqa: E402
 from bot.i18n import Catalogs  # noqa: E402
-from bot.runner import Runner  # noqa: E402
+from bot.runtime.runner import Runner  # noqa: E402
+from bot.safety.help_contacts import load_contacts  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from flows.context import Context  # noqa: E402
 from flows.engine import advance  # noqa: E402

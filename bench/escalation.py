@@ -46,8 +46,9 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
-from escalation import service, signing  # noqa: E402
-from escalation.dispatcher import Dispatcher, Tuning  # noqa: E402
+from escalation import service  # noqa: E402
+from escalation.delivery import signing  # noqa: E402
+from escalation.delivery.dispatcher import Dispatcher, Tuning  # noqa: E402
 from escalation.offices import Directory, Endpoint, Office  # noqa: E402
 from storage import db, queries  # noqa: E402
 from storage.escalation_models import Delivery, DeliveryAttempt, Escalation  # noqa: E402

@@ -7,16 +7,17 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from bot import escalations, keys, quick_exit
-from bot.contacts import load_contacts
-from bot.delivery import Dispatcher, Sender
+from bot.casework import desk as escalations
 from bot.envelopes import Channel
-from bot.files import FileStore
+from bot.evidence.files import FileStore
 from bot.i18n import Catalogs
-from bot.inbox import Inbox, Translator
-from bot.runner import Runner
+from bot.runtime.delivery import Dispatcher, Sender
+from bot.runtime.inbox import Inbox, Translator
+from bot.runtime.runner import Runner
+from bot.runtime.timers import Ticker
+from bot.safety import keys, quick_exit
+from bot.safety.help_contacts import load_contacts
 from bot.settings import Settings
-from bot.timers import Ticker
 from flows.context import Context
 from storage import db
 

@@ -1,6 +1,7 @@
 """The seam for other alert channels (a Telegram caseworker group, say): called in the transaction.
 
-bot/ passes implementations to the Desk (bot.group_alerts.GroupAlerts: Telegram caseworker groups).
+bot/ passes implementations to the Desk (bot.casework.group_alerts.GroupAlerts: Telegram
+caseworker groups).
 An implementation queues its own rows (the reporter outbox, for a group chat), never sends inline,
 and is called once per office alert: on opening (and reopening) and on each re-escalation.
 """

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from escalation.signing import decode_secret
-from escalation.ssrf import check_url
+from escalation.delivery.signing import decode_secret
+from escalation.delivery.ssrf import check_url
 
 LEVELS = ("office", "supervisor", "jakarta", "operator")
 """Re-escalation goes one level at a time, in this order; the last one never goes silent."""

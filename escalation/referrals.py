@@ -169,7 +169,7 @@ def gate(session: Session, case: Case, recipient: str, now: dt.datetime) -> Basi
 
 
 OWN_GROUP_LEVELS = ("office", "supervisor")
-"""Levels at which an alert channel reaches the office's own people (bot/group_alerts.py)."""
+"""Levels at which an alert channel reaches the office's own people (bot.casework.group_alerts)."""
 
 
 def may_alert(

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from escalation import payload, referrals, wakeup
+from escalation import referrals
 from escalation.alerts import Alert, AlertChannel
-from escalation.endpoints import rows_by_name
+from escalation.delivery import payload, wakeup
+from escalation.delivery.endpoints import rows_by_name
 from escalation.offices import JAKARTA, LEVELS, Directory, Endpoint
 from escalation.status import WAITING, Status, check
 from storage import deliveries, escalations

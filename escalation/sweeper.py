@@ -14,7 +14,8 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from escalation import deadlines, endpoints, rights, service, wakeup
+from escalation import deadlines, rights, service
+from escalation.delivery import endpoints, wakeup
 from storage import db, deliveries, escalations
 from storage.types import utcnow
 

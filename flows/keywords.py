@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from flows.parse_text import normalise, words
+from flows.parsers.text import normalise, words
 
 VIOLENCE_ONGOING = "violence_ongoing"
 SEXUAL_VIOLENCE = "sexual_violence"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from flows.closing import CLOSING
-from flows.emergency import EMERGENCY
-from flows.family import FAMILY
-from flows.opening import OPENING
+from flows.intake.closing import CLOSING
+from flows.intake.emergency import EMERGENCY
+from flows.intake.family import FAMILY
+from flows.intake.opening import OPENING
+from flows.intake.self_report import SELF_REPORT
 from flows.parsers import PARSERS
-from flows.self_report import SELF_REPORT
 from flows.steps import Ask, ByAnswer, Choose, Finish, Flow, Step, Target
 
 

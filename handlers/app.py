@@ -11,11 +11,13 @@ from enum import StrEnum
 from fastapi import FastAPI
 
 from bot.core import Core, build_core
-from bot.delivery import Sender
 from bot.envelopes import Channel
+from bot.runtime.delivery import Sender
 from bot.settings import Settings
-from handlers import escalation_routes, health, telegram, web, whatsapp
-from handlers.worker_link import WorkerLink
+from handlers import health, telegram, whatsapp
+from handlers.demo import web
+from handlers.handoff import routes as escalation_routes
+from handlers.worker.link import WorkerLink
 
 
 def register_channels(core: Core, app: FastAPI) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import Engine
 
 from bot.envelopes import Channel
-from bot.inbox import InboxWriter, Item
+from bot.runtime.inbox import InboxWriter, Item
 
 
 def record_many(engine: Engine, channel: Channel, items: Sequence[Item]) -> list[int | None]:

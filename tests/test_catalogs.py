@@ -12,8 +12,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
+from bot.cli.locales import compile_catalogs, extract
 from bot.i18n import DOMAIN, LOCALES_DIR, Catalogs
-from bot.locales import compile_catalogs, extract
 from flows import messages
 from flows.commands import parse_command
 from flows.registry import INTAKE
@@ -22,7 +22,7 @@ from flows.vocabulary import Locale
 
 ROOT = LOCALES_DIR.parent
 TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
-REFRESH = "run `make locales` (bot.locales.refresh) and fill the new entries"
+REFRESH = "run `make locales` (bot.cli.locales.refresh) and fill the new entries"
 NOT_TRANSLATED = {"SWITCH_TO_EN", "SWITCH_TO_ID"}  # shown as written, in the other language
 STEP_TEXTS = ("prompt", "text", "summary", "question", "retry")
 BUTTON_LIMIT = 20  # WhatsApp reply button

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from flows.parse_numbers import read_numeral
 from flows.parsers import parse_amount
+from flows.parsers.numbers import read_numeral
 
 
 def _amount(value: str, currency: str) -> dict[str, str]:

@@ -9,9 +9,9 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 from transcripts import FOLDER, UPDATE, Player, load, save
 
-from bot.contacts import load_contacts
 from bot.i18n import Catalogs
-from bot.runner import Runner
+from bot.runtime.runner import Runner
+from bot.safety.help_contacts import load_contacts
 from bot.settings import Settings
 from flows.context import Context
 from storage import db, models

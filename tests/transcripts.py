@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from bot.envelopes import Channel, InboundEvent, StoredMedia
 from bot.i18n import Catalogs
-from bot.runner import Runner
+from bot.runtime.runner import Runner
 from flows.context import Context
 from flows.vocabulary import Command, InputKind, MediaKind, Timeout, TimerKind
 from storage import db, models

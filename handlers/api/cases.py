@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
-from bot import audit
-from bot.casework import Action, Outcome, Verb
+from bot.casework import audit
+from bot.casework.actions import Action, Outcome, Verb
 from handlers.api import data_requests, safety
 from handlers.api.deps import CurrentCase, CurrentCaseworker, HandoffDep
 from handlers.api.safety import ReadReason

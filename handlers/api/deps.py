@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from bot.handoff import Handoff
+from bot.casework.handoff import Handoff
 from storage.escalation_models import Caseworker
 from storage.models import Case
 

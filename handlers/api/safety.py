@@ -6,9 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 
-from bot import audit, erasure, referrals
-from bot.files import FileStore
-from escalation.casework import actor_of
+from bot.casework import audit, referrals
+from bot.casework.verbs import actor_of
+from bot.evidence.files import FileStore
+from bot.safety import erasure
 from handlers.api.deps import CurrentCase, CurrentCaseworker, HandoffDep
 from handlers.api.safety_schemas import (
     AuditTrail,

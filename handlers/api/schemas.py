@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from bot.handoff import CaseFile
+from bot.casework.handoff import CaseFile
 from escalation.offices import LEVELS
 from storage.escalation_models import Escalation
 from storage.models import Case

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from bot.core import Core
 from bot.envelopes import Channel
-from bot.quick_exit import ChatLedger
+from bot.safety.quick_exit import ChatLedger
 from handlers.telegram.drivers import make_driver
 from handlers.telegram.pacing import Pacer
 from handlers.telegram.polling import Poller

@@ -9,11 +9,19 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from bot.casework import Action, Verb, perform
+from bot.casework.actions import Action, Verb, perform
+from bot.casework.desk import EscalationHook, build_desk
+from bot.casework.group_alerts import (
+    EDIT_KEY,
+    Group,
+    GroupVerb,
+    Writer,
+    load_groups,
+    parse_press,
+    queue,
+)
+from bot.casework.verbs import HeldByOther
 from bot.core import Core
-from bot.escalations import EscalationHook, build_desk
-from bot.group_alerts import EDIT_KEY, Group, GroupVerb, Writer, load_groups, parse_press, queue
-from escalation.casework import HeldByOther
 from escalation.service import Desk
 from escalation.status import InvalidTransition, Status
 from flows import caseworker_texts as tx

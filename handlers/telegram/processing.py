@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.envelopes import Channel
-from bot.inbox import Inbox, inbox_recorder
+from bot.runtime.inbox import Inbox, inbox_recorder
 from handlers.telegram.updates import BadUpdate
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,9 @@ import logging
 import re
 from collections.abc import Sequence
 
-from bot.delivery import SendFailed
 from bot.envelopes import OutButton, OutgoingMessage
-from bot.quick_exit import CLEAR_CHAT, KIND, ChatLedger, Direction
+from bot.runtime.delivery import SendFailed
+from bot.safety.quick_exit import CLEAR_CHAT, KIND, ChatLedger, Direction
 from flows.commands import COMMAND_PREFIX
 from handlers.telegram.drivers import Driver
 from handlers.telegram.pacing import Pacer

@@ -9,11 +9,11 @@ import re
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
+from bot.casework.invitations import invite_once
 from bot.core import Core
 from bot.envelopes import Channel, InboundEvent, StoredMedia
-from bot.invitations import invite_once
-from bot.quick_exit import ChatLedger, Direction
-from bot.reporters import mark_reachable, mark_unreachable
+from bot.safety.quick_exit import ChatLedger, Direction
+from bot.safety.reachability import mark_reachable, mark_unreachable
 from flows import messages as msg
 from flows.commands import COMMAND_PREFIX
 from flows.vocabulary import Command, ContactRef, InputKind, Locale
@@ -56,7 +56,7 @@ Spawn = Callable[[Coroutine[Any, Any, None]], None]
 
 
 class TelegramTranslator:
-    """The Telegram channel's translator for the inbox (see bot.inbox.Translator)."""
+    """The Telegram channel's translator for the inbox (see bot.runtime.inbox.Translator)."""
 
     def __init__(
         self,

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from bot.core import Core
 from bot.envelopes import Channel
-from bot.wa_recording import Memo
+from bot.whatsapp.recording import Memo
 from handlers.webhook_routes import add_webhook_routes
 from handlers.whatsapp import routes
 from handlers.whatsapp.client import GraphClient

@@ -18,9 +18,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import Core
-from bot.inbox import recording_connection
-from bot.recording import GroupCommit, LoopGroupCommit
-from bot.wa_recording import (
+from bot.runtime.inbox import recording_connection
+from bot.runtime.recording import GroupCommit, LoopGroupCommit
+from bot.whatsapp.recording import (
     Incoming,
     Memo,
     Recorded,

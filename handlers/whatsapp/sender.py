@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from bot import whatsapp as wa_book
-from bot.delivery import SendFailed
 from bot.envelopes import OutgoingMessage
-from bot.wa_texts import UNPROMPTED, neutral
+from bot.runtime.delivery import SendFailed
+from bot.whatsapp import chats as wa_book
+from bot.whatsapp.texts import UNPROMPTED, neutral
 from handlers.whatsapp.client import GraphClient, GraphError, GraphUnavailable
 from handlers.whatsapp.render import render
 from handlers.whatsapp.window import WindowBook

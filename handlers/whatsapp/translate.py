@@ -15,9 +15,9 @@ import json
 import logging
 from typing import Any
 
-from bot import whatsapp as wa_book
 from bot.core import Core
 from bot.envelopes import Channel, InboundEvent, StoredMedia
+from bot.whatsapp import chats as wa_book
 from flows.vocabulary import ContactRef, InputKind, MediaKind
 from handlers.whatsapp.client import GraphClient, GraphError, GraphUnavailable
 from handlers.whatsapp.payloads import moment

@@ -12,8 +12,8 @@ import datetime as dt
 
 from sqlalchemy import Engine
 
-from bot import whatsapp as wa_book
-from bot.wa_recording import Memo
+from bot.whatsapp import chats as wa_book
+from bot.whatsapp.recording import Memo
 
 MAX_CACHED = 50_000
 """Cached windows kept at most; the expired ones are dropped first."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from bot.contacts import load_contacts
 from bot.i18n import Catalogs
-from bot.runner import Runner
+from bot.runtime.runner import Runner
+from bot.safety.help_contacts import load_contacts
 from bot.settings import Settings
 from flows.context import Context
 

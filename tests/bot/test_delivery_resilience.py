@@ -11,12 +11,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
-from bot import inbox as inbox_module
-from bot.delivery import Dispatcher, SendFailed
 from bot.envelopes import Channel, InboundEvent, OutgoingMessage
-from bot.inbox import Inbox
-from bot.runner import Runner
-from handlers.web import translate
+from bot.runtime import inbox as inbox_module
+from bot.runtime.delivery import Dispatcher, SendFailed
+from bot.runtime.inbox import Inbox
+from bot.runtime.runner import Runner
+from handlers.demo.web import translate
 from storage import db, models, outbox
 
 

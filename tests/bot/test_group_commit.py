@@ -13,7 +13,7 @@ from typing import Protocol
 
 import pytest
 
-from bot.recording import GroupCommit, LoopGroupCommit
+from bot.runtime.recording import GroupCommit, LoopGroupCommit
 
 
 class Store:

@@ -10,12 +10,12 @@ from helpers import OPENING, press, text
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.delivery import Dispatcher
 from bot.envelopes import Channel
-from bot.inbox import Inbox
-from bot.runner import Runner
-from bot.timers import Ticker, fire_due_timers
-from handlers.web import translate
+from bot.runtime.delivery import Dispatcher
+from bot.runtime.inbox import Inbox
+from bot.runtime.runner import Runner
+from bot.runtime.timers import Ticker, fire_due_timers
+from handlers.demo.web import translate
 from storage import db, models
 
 

@@ -8,11 +8,11 @@ import time
 import pytest
 from sqlalchemy import Engine
 
-from bot import inbox as inbox_module
 from bot.envelopes import Channel
-from bot.inbox import Inbox
-from bot.runner import Runner
-from handlers.web import translate
+from bot.runtime import inbox as inbox_module
+from bot.runtime.inbox import Inbox
+from bot.runtime.runner import Runner
+from handlers.demo.web import translate
 
 
 @pytest.fixture

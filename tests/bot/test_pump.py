@@ -7,9 +7,9 @@ from inbox_rows import record_many
 from sqlalchemy import Engine
 
 from bot.envelopes import Channel
-from bot.inbox import Inbox, InboxWriter
-from bot.pump import Pump
-from bot.runner import Runner
+from bot.runtime.inbox import Inbox, InboxWriter
+from bot.runtime.pump import Pump
+from bot.runtime.runner import Runner
 
 
 def inbox_with_log(engine: Engine, runner: Runner) -> tuple[Inbox, list[tuple[str, int, str]]]:

@@ -10,7 +10,7 @@ from helpers import OPENING, START, press, text
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.runner import Runner
+from bot.runtime.runner import Runner
 from flows.state import from_json
 from storage import db, models
 

@@ -9,7 +9,7 @@ import pytest
 from esc_helpers import Clock
 from esc_receiver import Receiver
 
-from escalation.signing import new_secret
+from escalation.delivery.signing import new_secret
 
 
 @pytest.fixture

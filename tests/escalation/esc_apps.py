@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 from fastapi.testclient import TestClient
 
-from bot.escalation_cli import run
-from bot.handoff import Handoff
+from bot.casework.handoff import Handoff
+from bot.cli.handoff import run
 from bot.settings import Settings
 from handlers.app import create_app
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from escalation import offices
-from escalation.dispatcher import Dispatcher, Tuning
+from escalation.delivery.dispatcher import Dispatcher, Tuning
+from escalation.delivery.retry import Policy
+from escalation.delivery.signing import decode_secret
 from escalation.offices import Deadlines, Directory, Endpoint, Office
-from escalation.retry import Policy
 from escalation.service import Desk
-from escalation.signing import decode_secret
 from storage import db, queries
 from storage.models import Case
 

@@ -16,12 +16,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "telegram"))
 from fakebot import FakeBotAPI, FakeServer  # noqa: E402
 from tg_harness import Harness, webhook_settings  # noqa: E402
 
+from bot.casework.desk import EscalationHook  # noqa: E402
+from bot.casework.group_alerts import group_alerts  # noqa: E402
 from bot.envelopes import Channel  # noqa: E402
-from bot.escalations import EscalationHook  # noqa: E402
-from bot.group_alerts import group_alerts  # noqa: E402
 from bot.settings import Settings, TelegramDriver  # noqa: E402
+from escalation.delivery.signing import new_secret  # noqa: E402
 from escalation.service import Desk  # noqa: E402
-from escalation.signing import new_secret  # noqa: E402
 from handlers.telegram.translate import TelegramTranslator  # noqa: E402
 
 __all__ = ["FakeBotAPI", "FakeServer"]

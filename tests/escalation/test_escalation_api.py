@@ -223,7 +223,7 @@ def test_a_revoked_token_is_401(
     import io
     from types import SimpleNamespace
 
-    from bot.escalation_cli import run
+    from bot.cli.handoff import run
 
     config = settings(database_url, tmp_path)
     assert api.get("/api/v1/me", headers=auth(tokens["kl"])).status_code == 200
@@ -245,7 +245,7 @@ def test_cli_lists_endpoints_and_replays_dead_deliveries(
 
     from sqlalchemy import update
 
-    from bot.escalation_cli import run
+    from bot.cli.handoff import run
 
     config = settings(database_url, tmp_path)
     submitted(api)

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import col, func, select
 from standardwebhooks import Webhook
 
-from escalation import signing
+from escalation.delivery import signing
 from storage import db
 from storage.escalation_models import Delivery, Escalation
 from storage.migrate import upgrade

@@ -12,7 +12,7 @@ from esc_helpers import Clock, desk_of, endpoint, escalate, make_case
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from escalation import casework
+from bot.casework import verbs as casework
 from escalation.offices import Deadlines
 from escalation.service import Desk
 from escalation.sweeper import Sweeper

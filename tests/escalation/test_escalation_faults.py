@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 from test_escalation_delivery import attempts, deliveries
 
-from escalation.retry import Policy
+from escalation.delivery.retry import Policy
 from escalation.sweeper import Sweeper
 from storage import db
 from storage.escalation_models import Delivery, WebhookEndpoint

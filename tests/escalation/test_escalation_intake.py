@@ -13,10 +13,10 @@ from esc_receiver import Receiver
 from sqlalchemy import Engine
 from sqlmodel import col, func, select
 
+from bot.casework.desk import EscalationHook, triggers
 from bot.envelopes import Channel, InboundEvent, StoredMedia
-from bot.escalations import EscalationHook, triggers
 from bot.i18n import Catalogs
-from bot.runner import Runner
+from bot.runtime.runner import Runner
 from bot.settings import Settings
 from escalation import service
 from escalation.service import Desk

@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from standardwebhooks import Webhook
 
-from escalation import offices, signing, ssrf
-from escalation.breaker import Breaker
-from escalation.retry import Policy, Verdict, parse_retry_after
+from escalation import offices
+from escalation.delivery import signing, ssrf
+from escalation.delivery.breaker import Breaker
+from escalation.delivery.retry import Policy, Verdict, parse_retry_after
 from escalation.status import ALLOWED, InvalidTransition, Status, check
 
 SPEC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

@@ -13,8 +13,8 @@ from esc_receiver import Receiver
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
-from escalation import signing, wakeup
-from escalation.dispatcher import Dispatcher
+from escalation.delivery import signing, wakeup
+from escalation.delivery.dispatcher import Dispatcher
 from storage.db import is_postgres, make_engine
 from storage.deliveries import Claimed
 

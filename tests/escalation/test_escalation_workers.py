@@ -69,7 +69,7 @@ async def test_sqlite_runs_one_dispatcher_and_a_dead_holder_is_replaced(
 def test_processes_syncing_endpoints_at_once_create_each_row_once(engine: Engine) -> None:
     import threading
 
-    from escalation import endpoints
+    from escalation.delivery import endpoints
     from storage.escalation_models import WebhookEndpoint
 
     desk = desk_of(endpoint("j", "jakarta", "https://j.example.org/h", "whsec_" + "C" * 44))
@@ -94,7 +94,7 @@ def test_processes_syncing_endpoints_at_once_create_each_row_once(engine: Engine
 
 
 def test_endpoint_rows_written_but_not_committed_are_not_shared(engine: Engine) -> None:
-    from escalation import endpoints
+    from escalation.delivery import endpoints
 
     desk = desk_of(endpoint("j", "jakarta", "https://j.example.org/h", "whsec_" + "D" * 44))
     endpoints.forget_endpoints()

@@ -27,8 +27,8 @@ from group_alert_helpers import (
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot import escalation_cli
-from bot.group_alerts import EDIT_KEY, GroupVerb, button_data, parse_press
+from bot.casework.group_alerts import EDIT_KEY, GroupVerb, button_data, parse_press
+from bot.cli import handoff as escalation_cli
 from bot.settings import Settings, TelegramDriver
 from escalation import deadlines, service
 from handlers.telegram.updates import ChatType, TgCallback

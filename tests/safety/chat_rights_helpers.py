@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.contacts import load_contacts
 from bot.envelopes import Channel, InboundEvent
 from bot.i18n import Catalogs
-from bot.runner import Runner
+from bot.runtime.runner import Runner
+from bot.safety.help_contacts import load_contacts
 from bot.settings import Settings
 from flows.vocabulary import InputKind
 from storage import db, models

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.handoff import Handoff
+from bot.casework.handoff import Handoff
 from bot.settings import Settings
 from handlers.app import create_app
 from storage import caseworkers, db, queries

@@ -13,7 +13,7 @@ from PIL import Image
 from sqlalchemy import Engine, select
 from sqlmodel import Session, SQLModel
 
-from bot.files import FileStore
+from bot.evidence.files import FileStore
 from flows.vocabulary import MediaKind
 from storage import db
 from storage.escalation_models import CaseNote, Caseworker, Delivery, Escalation, WebhookEndpoint

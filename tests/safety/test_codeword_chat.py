@@ -16,7 +16,7 @@ from chat_rights_helpers import (
 )
 from sqlalchemy import Engine, MetaData, select
 
-from bot import codeword
+from bot.safety import codeword
 from flows.state import Pending, from_json
 from storage.safety_models import DataRequest
 

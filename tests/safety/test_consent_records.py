@@ -18,8 +18,8 @@ from chat_rights_helpers import (
 )
 from sqlalchemy import Engine
 
-from bot.consents import consent_state, request_share_consent
 from bot.i18n import Renderer
+from bot.safety.consents import consent_state, request_share_consent
 from flows.consent import CONSENT_VERSIONS, Purpose
 from flows.engine import advance
 from flows.state import Pending, from_json

@@ -10,8 +10,8 @@ from enc_helpers import KEY1, KEY2, keyring, raw_values
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot import keys
-from bot.files import FileStore
+from bot.evidence.files import FileStore
+from bot.safety import keys
 from flows.vocabulary import MediaKind
 from storage import crypto
 from storage.db import session

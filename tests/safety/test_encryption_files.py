@@ -9,7 +9,7 @@ from pathlib import Path
 from enc_helpers import gps_jpeg
 from PIL import ExifTags, Image
 
-from bot.files import FileStore
+from bot.evidence.files import FileStore
 from flows.vocabulary import MediaKind
 from storage import crypto
 from storage.models import Attachment

@@ -10,8 +10,8 @@ from alembic.config import Config
 from enc_helpers import raw_values
 from sqlmodel import select
 
-from bot import keys
-from bot.files import FileStore
+from bot.evidence.files import FileStore
+from bot.safety import keys
 from storage import crypto
 from storage.db import make_engine, session
 from storage.migrate import MIGRATIONS, upgrade

@@ -9,8 +9,8 @@ from planted_rows import NOW, dump_database, jpeg, plant_case
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.erasure import ErasureEvent, erase_case
-from bot.files import FileStore
+from bot.evidence.files import FileStore
+from bot.safety.erasure import ErasureEvent, erase_case
 from storage import db
 from storage.models import Attachment, Case, CaseEvent, Reporter
 

@@ -26,9 +26,9 @@ from pii_receiver import BodyReceiver
 from PIL import ExifTags, Image
 from sqlmodel import select
 
-from bot import escalations
+from bot.casework import desk as escalations
 from bot.settings import Settings
-from escalation.signing import new_secret
+from escalation.delivery.signing import new_secret
 from handlers.app import core_of, create_app
 from storage import db
 from storage.migrate import upgrade

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.contacts import load_contacts
 from bot.envelopes import Channel, InboundEvent
 from bot.i18n import Catalogs
-from bot.quick_exit import CLEAR_CHAT, KIND, hook
-from bot.runner import Runner, SavedTurn
+from bot.runtime.runner import Runner, SavedTurn
+from bot.safety.help_contacts import load_contacts
+from bot.safety.quick_exit import CLEAR_CHAT, KIND, hook
 from bot.settings import Settings
 from flows import safety_texts
 from flows.context import Context

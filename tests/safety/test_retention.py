@@ -10,10 +10,10 @@ from planted_rows import NOW, dump_database, plant_case
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot import retention
-from bot.cli import main
-from bot.erasure import ErasureEvent
-from bot.files import FileStore
+from bot.cli.main import main
+from bot.evidence.files import FileStore
+from bot.safety import retention
+from bot.safety.erasure import ErasureEvent
 from bot.settings import Settings
 from storage import db
 from storage.models import Case, CaseEvent, InboundUpdate, OutboxMessage

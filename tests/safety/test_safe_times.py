@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.casework import notify
-from bot.contacts import load_contacts
+from bot.casework.actions import notify
 from bot.envelopes import Channel, InboundEvent
 from bot.i18n import Catalogs
-from bot.runner import Runner
-from bot.safe_times import DEFERRED, next_safe_in, release_deferred
+from bot.runtime.runner import Runner
+from bot.runtime.timers import fire_due_timers
+from bot.safety.help_contacts import load_contacts
+from bot.safety.safe_times import DEFERRED, next_safe_in, release_deferred
 from bot.settings import Settings
-from bot.timers import fire_due_timers
 from flows import messages as msg
 from flows.context import Context
 from flows.vocabulary import InputKind, Locale, Text

@@ -28,9 +28,9 @@ from sqlmodel import col, select
 
 from bot.i18n import Catalogs
 from escalation import rights, service
+from escalation.delivery.signing import decode_secret
 from escalation.offices import Directory, Endpoint, Office
 from escalation.service import Desk
-from escalation.signing import decode_secret
 from escalation.sweeper import Sweeper
 from flows import rights_notices
 from flows.vocabulary import Locale

@@ -18,11 +18,11 @@ from sqlmodel import Session, col, select
 
 from escalation import referrals, service
 from escalation.alerts import Alert
-from escalation.dispatcher import Dispatcher, Tuning
+from escalation.delivery.dispatcher import Dispatcher, Tuning
+from escalation.delivery.retry import Policy
+from escalation.delivery.signing import decode_secret
 from escalation.offices import Directory, Endpoint, Office
-from escalation.retry import Policy
 from escalation.service import Desk
-from escalation.signing import decode_secret
 from storage import db, escalations
 from storage.escalation_models import Delivery
 from storage.models import Case
@@ -31,7 +31,7 @@ from storage.models import Case
 @pytest.fixture
 def partner() -> Iterator[Receiver]:
     """A partner organisation's webhook receiver (a third party)."""
-    from escalation.signing import new_secret
+    from escalation.delivery.signing import new_secret
 
     receiver = Receiver(secret=new_secret()).start()
     yield receiver

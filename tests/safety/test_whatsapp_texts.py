@@ -1,6 +1,6 @@
 """WhatsApp cannot delete messages: every WhatsApp-bound text is short, and unprompted ones neutral.
 
-Limits (bot/wa_texts.py): every message body <= HARD_LIMIT, every catalog sentence <=
+Limits (bot/whatsapp/texts.py): every message body <= HARD_LIMIT, every catalog sentence <=
 SENTENCE_LIMIT, unprompted texts (reminder, template, caseworker notices) <= UNPROMPTED_LIMIT;
 the reminder and the template hold no REVEALING word; a review never repeats the answers.
 """
@@ -17,12 +17,12 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 from transcripts import Player, load
 
-from bot.contacts import load_contacts
 from bot.envelopes import OutgoingMessage
 from bot.i18n import LOCALES_DIR, Catalogs
-from bot.runner import Runner
+from bot.runtime.runner import Runner
+from bot.safety.help_contacts import load_contacts
 from bot.settings import Settings
-from bot.wa_texts import (
+from bot.whatsapp.texts import (
     HARD_LIMIT,
     SENTENCE_LIMIT,
     UNPROMPTED,
@@ -135,7 +135,7 @@ def test_whole_conversations_fit_whatsapp_and_reviews_repeat_no_answer(
 
 
 def test_caseworker_messages_are_marked_unprompted(engine: Engine, runner: Runner) -> None:
-    from bot.casework import notify
+    from bot.casework.actions import notify
     from flows.vocabulary import Text
     from storage.models import Case, Conversation, Reporter
 

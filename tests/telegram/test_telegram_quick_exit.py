@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from tg_harness import Harness
 
 from bot.envelopes import Channel
-from bot.quick_exit import TELEGRAM_DONE, ChatLedger, Direction, clear_payload
+from bot.safety.quick_exit import TELEGRAM_DONE, ChatLedger, Direction, clear_payload
 from flows.vocabulary import Locale
 from storage import db, outbox
 from storage.models import Conversation, OutboxMessage

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.envelopes import Channel
-from bot.inbox import inbox_recorder
+from bot.runtime.inbox import inbox_recorder
 from storage import db, models
 
 

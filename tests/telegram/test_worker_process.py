@@ -16,10 +16,10 @@ from keyring_values import TEST_ADDRESS_KEY, TEST_KEYS
 from sqlmodel import select
 from tg_harness import SECRET, Harness, Reporter
 
-from bot import cli
+from bot.cli import main as cli
 from bot.settings import Settings, TelegramDriver
 from handlers.app import core_of
-from handlers.worker_link import WorkerLink
+from handlers.worker.link import WorkerLink
 from storage import db
 from storage.migrate import upgrade
 from storage.models import InboundUpdate

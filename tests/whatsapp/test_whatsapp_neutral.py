@@ -8,9 +8,9 @@ import datetime as dt
 from sqlmodel import col, select
 from wa_harness import Phone, WaApp, words
 
-from bot import whatsapp as wa_book
 from bot.envelopes import Channel
-from bot.wa_texts import UNPROMPTED
+from bot.whatsapp import chats as wa_book
+from bot.whatsapp.texts import UNPROMPTED
 from handlers.whatsapp.sender import ACTIVE_WITHIN, WhatsAppSender
 from storage import db, models, outbox
 

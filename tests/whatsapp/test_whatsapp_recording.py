@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlmodel import col, select
 
-from bot import wa_recording
-from bot import whatsapp as wa_book
-from bot.wa_recording import Incoming, Memo, record_incoming
-from bot.whatsapp import WINDOW
+from bot.whatsapp import chats as wa_book
+from bot.whatsapp import recording as wa_recording
+from bot.whatsapp.chats import WINDOW
+from bot.whatsapp.recording import Incoming, Memo, record_incoming
 from storage import db, models
 from storage.whatsapp import WhatsAppContact
 

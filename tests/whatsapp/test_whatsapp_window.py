@@ -10,9 +10,9 @@ from sqlmodel import col, select
 from wa_bodies import envelope, error_131047, meta_bytes, status, value
 from wa_harness import Phone, WaApp, running, words
 
-from bot import whatsapp as wa_book
+from bot.casework.notices import queue_notice
 from bot.envelopes import Channel
-from bot.notices import queue_notice
+from bot.whatsapp import chats as wa_book
 from flows.vocabulary import Locale, Timeout, TimerKind
 from handlers.whatsapp.sender import WhatsAppSender
 from storage import db, models

@@ -1,0 +1,190 @@
+"""Caseworker actions with their reporter-facing side: each verb may queue a notice to the
+reporter, in their language and through their channel, in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlmodel import Session
+
+from bot.casework import verbs as casework
+from bot.casework.verbs import BadAction
+from bot.envelopes import OutgoingMessage
+from bot.i18n import Catalogs, Renderer
+from escalation.service import Desk
+from escalation.status import WAITING, Status
+from flows import messages as msg
+from flows.routing import COUNTRY_TIMEZONES
+from flows.vocabulary import Fact, Locale, Plain, Text
+from storage import outbox
+from storage.escalation_models import Caseworker, Escalation
+from storage.models import Case, Conversation, Reporter
+
+MAX_TEXT = 4000
+"""A reply longer than this is refused (it must fit one chat message)."""
+
+
+class Verb(StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    CLAIM = "claim"
+    STATUS = "status"
+    NOTE = "note"
+    REPLY = "reply"
+    RESOLVE = "resolve"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a caseworker (or their system, by callback) asks for."""
+
+    verb: Verb
+    status: str | None = None
+    text: str | None = None
+    resolution: str | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an action left behind."""
+
+    escalation: Escalation
+    changed: bool
+    note_id: int | None = None
+    notices: int = 0
+
+
+def perform(
+    session: Session,
+    desk: Desk,
+    catalogs: Catalogs,
+    case: Case,
+    who: Caseworker,
+    action: Action,
+    now: dt.datetime,
+) -> Outcome:
+    """Carries out one action; raises HeldByOther, InvalidTransition or BadAction."""
+    waiting = _waiting(session, desk, case, now)
+    verb: Verb | str = action.verb
+    if verb is Verb.STATUS:
+        verb = _status_verb(action.status)
+    if verb is Verb.NOTE:
+        text = _text(action.text)
+        note_id = casework.note(session, case, who, text)
+        escalation = casework.escalation_for(session, desk, case, now)
+        return Outcome(escalation, True, note_id)
+    if verb is Verb.REPLY:
+        text = _text(action.text)
+        note_id, done = casework.reply(session, desk, case, who, text, now)
+        sent = notify(session, catalogs, case, Text(msg.CASEWORKER_REPLY, _reply(text)))
+        if done.changed and waiting:
+            sent += notify(session, catalogs, case, _acknowledged(desk, case, now))
+        return Outcome(done.escalation, True, note_id, sent)
+    return _transition(session, desk, catalogs, case, who, action, verb, waiting, now)
+
+
+def _transition(
+    session: Session,
+    desk: Desk,
+    catalogs: Catalogs,
+    case: Case,
+    who: Caseworker,
+    action: Action,
+    verb: Verb | str,
+    waiting: bool,
+    now: dt.datetime,
+) -> Outcome:
+    notice: Text | None = None
+    if verb is Verb.ACKNOWLEDGE:
+        done = casework.acknowledge(session, desk, case, who, now)
+    elif verb is Verb.CLAIM:
+        done = casework.claim(session, desk, case, who, now, force=action.force)
+    elif verb is Verb.RESOLVE:
+        done = casework.resolve(session, desk, case, who, now, resolution=_code(action))
+        notice = _with_reference(msg.CASE_RESOLVED)
+    elif verb == "reopen":
+        done = casework.reopen(session, desk, case, who, now)
+        notice = _with_reference(msg.CASE_REOPENED)
+    else:
+        done = casework.cancel(session, desk, case, who, now)
+    if done.changed and waiting and verb in (Verb.ACKNOWLEDGE, Verb.CLAIM):
+        notice = _acknowledged(desk, case, now)
+    sent = notify(session, catalogs, case, notice) if notice and done.changed else 0
+    return Outcome(done.escalation, done.changed, None, sent)
+
+
+def _waiting(session: Session, desk: Desk, case: Case, now: dt.datetime) -> bool:
+    escalation = casework.escalation_for(session, desk, case, now)
+    return Status(escalation.status) in WAITING
+
+
+def _status_verb(status: str | None) -> Verb | str:
+    verbs: dict[str, Verb | str] = {
+        Status.ACKNOWLEDGED.value: Verb.ACKNOWLEDGE,
+        Status.CLAIMED.value: Verb.CLAIM,
+        Status.RESOLVED.value: Verb.RESOLVE,
+        Status.OPEN.value: "reopen",
+        Status.CANCELLED.value: "cancel",
+    }
+    if status not in verbs:
+        raise BadAction(f"status must be one of {sorted(verbs)}")
+    return verbs[status]
+
+
+def _code(action: Action) -> str:
+    return action.resolution or "resolved"
+
+
+def _text(text: str | None) -> str:
+    value = (text or "").strip()
+    if not value or len(value) > MAX_TEXT or "\x00" in value:
+        raise BadAction(f"text must be 1 to {MAX_TEXT} characters")
+    return value
+
+
+def _reply(text: str) -> dict[str, Fact | Plain]:
+    return {"reference": Fact.CASE_REFERENCE, "text": Plain(text)}
+
+
+def _with_reference(msgid: str) -> Text:
+    return Text(msgid, {"reference": Fact.CASE_REFERENCE})
+
+
+def _acknowledged(desk: Desk, case: Case, now: dt.datetime) -> Text:
+    target = desk.respond.get(case.urgency)
+    deadline = case.created_at + target if target and case.created_at else None
+    if deadline is None or deadline <= now:
+        return _with_reference(msg.CASE_ACKNOWLEDGED_SOON)
+    return Text(msg.CASE_ACKNOWLEDGED, {"reference": Fact.CASE_REFERENCE, "deadline": deadline})
+
+
+def notify(session: Session, catalogs: Catalogs, case: Case, text: Text) -> int:
+    """Queues one sentence to the reporter of a case, in their language; returns 1 (0: no chat)."""
+    conversation = session.get(Conversation, case.conversation_id)
+    if conversation is None:
+        return 0
+    locale = Locale(case.locale) if case.locale in set(Locale) else Locale.ID
+    zone = COUNTRY_TIMEZONES.get(case.destination_country or "", "Asia/Jakarta")
+    renderer = Renderer(catalogs, locale, zone, {Fact.CASE_REFERENCE: case.reference})
+    from bot.safety.safe_times import (
+        hold_until_safe,  # issue 6: only inside the reporter's safe times
+    )
+    from bot.whatsapp.texts import (
+        UNPROMPTED,  # issue 6: WhatsApp holds it behind the neutral template
+    )
+
+    extra = {UNPROMPTED: True}
+    message = OutgoingMessage(text=renderer.text(text), locale=locale.value, extra=extra)
+    rows = outbox.enqueue_outbox(
+        session=session,
+        conversation_id=conversation.id,
+        channel=conversation.channel,
+        chat_id=conversation.chat_id,
+        payloads=[message.to_payload()],
+    )
+    reporter = session.get(Reporter, case.reporter_id)
+    if reporter is not None:
+        hold_until_safe(rows[0], reporter, dt.datetime.now(dt.UTC))
+    return 1

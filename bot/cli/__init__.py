@@ -1,0 +1,5 @@
+"""The `suara` console script: one entry point, one module per command group."""
+
+from bot.cli.main import main
+
+__all__ = ["main"]

@@ -1,0 +1,139 @@
+"""The `suara` console script: demo, serve, migrate, locales."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from bot.cli.handoff import COMMANDS as ESCALATION_COMMANDS
+from bot.cli.handoff import add_escalation_commands
+from bot.cli.handoff import run as run_escalation_command
+from bot.settings import Settings
+
+APP_FACTORY = "handlers.app:create_app"
+"""Loaded by name so that bot/ never imports handlers/ (the import rules point the other way)."""
+TELEGRAM_ADMIN = "handlers.telegram.admin"
+"""The telegram-webhook command's module, loaded by name for the same reason."""
+
+
+def migrate(settings: Settings) -> None:
+    """Brings the database schema up to date."""
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+
+
+def ensure_catalogs() -> None:
+    """Compiles the catalogs when a compiled one is missing (a fresh clone)."""
+    from bot.cli.locales import compile_catalogs
+    from bot.i18n import LOCALES_DIR
+
+    if not all(
+        (LOCALES_DIR / loc / "LC_MESSAGES" / "messages.mo").exists() for loc in ("id", "en")
+    ):
+        compile_catalogs()
+
+
+def serve(host: str, port: int, *, demo: bool) -> None:
+    """Runs the web server (the demo adds the browser chat and the local inbox)."""
+    import uvicorn
+
+    if demo:
+        os.environ["DEMO"] = "true"
+        os.environ.setdefault("DATABASE_URL", "sqlite:///var/demo.db")
+    settings = Settings()
+    if not demo and "worker_process" not in settings.model_fields_set:
+        # this process answers webhooks, a worker process does the rest (README, "How it works")
+        settings = settings.model_copy(update={"worker_process": True})
+    from bot.safety.keys import KeyringError, install
+
+    try:
+        install(settings)
+    except KeyringError as error:  # `serve` without ENCRYPTION_KEYS
+        raise SystemExit(f"suara: {error}") from None
+    ensure_catalogs()
+    migrate(settings)
+    if demo:
+        print(f"Suara demo: open http://{host}:{port}/demo in your browser (Ctrl+C to stop)")  # noqa: T201
+    module, name = APP_FACTORY.split(":")
+    app = getattr(importlib.import_module(module), name)(settings)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def parser() -> argparse.ArgumentParser:
+    """Returns the command-line parser."""
+    root = argparse.ArgumentParser(prog="suara", description="Suara complaint intake")
+    commands = root.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("demo", "local demo: browser chat, no tokens"),
+        ("serve", "production server"),
+    ):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("--host", default="127.0.0.1")
+        sub.add_argument("--port", type=int, default=8000)
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    locales = commands.add_parser("locales", help="extract, update and compile the catalogs")
+    locales.add_argument("--compile-only", action="store_true", help="only compile .po to .mo")
+    add_telegram_commands(commands)
+    add_escalation_commands(commands)
+    purge = commands.add_parser("retention", help="run the retention job and print its counts")
+    purge.add_argument("--run-once", action="store_true", required=True, help="run it now")
+    keys = commands.add_parser("keys", help="encryption keys: new key, re-encrypt with the current")
+    keys.add_argument("action", choices=("new", "rotate"))
+    keys.add_argument("--batch-size", type=int, default=500)
+    keys.add_argument("--address", action="store_true", help="new: an ENCRYPTION_ADDRESS_KEY")
+    return root
+
+
+def add_telegram_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Adds `suara telegram-webhook set|delete|info`."""
+    webhook = subparsers.add_parser(
+        "telegram-webhook", help="set, delete or show the Telegram webhook"
+    )
+    webhook.add_argument(
+        "action",
+        choices=("set", "delete", "info"),
+        help="set: TELEGRAM_WEBHOOK_URL with the secret; delete: back to long polling",
+    )
+
+
+def telegram_webhook(action: str) -> int:
+    """Runs the telegram-webhook command (its code lives with the Telegram channel)."""
+    admin = importlib.import_module(TELEGRAM_ADMIN)
+    status: int = admin.main(action)
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs one `suara` command."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = parser().parse_args(argv)
+    if args.command in ("demo", "serve"):
+        serve(args.host, args.port, demo=args.command == "demo")
+    elif args.command == "migrate":
+        migrate(Settings())
+    elif args.command in ESCALATION_COMMANDS:
+        return run_escalation_command(args, Settings())
+    elif args.command == "keys":
+        from bot.cli.keys import run as run_keys_command
+
+        return run_keys_command(args.action, args.batch_size, Settings(), address=args.address)
+    elif args.command == "retention":
+        from bot.safety.retention import command as retention_command
+
+        return retention_command(Settings())
+    elif args.command == "telegram-webhook":
+        return telegram_webhook(args.action)
+    elif args.command == "locales":
+        from bot.cli.locales import compile_catalogs, refresh
+
+        compile_catalogs() if args.compile_only else refresh()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

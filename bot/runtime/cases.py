@@ -1,0 +1,186 @@
+"""What a turn's events change on the case: created when needed, facts kept current, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from bot.envelopes import Channel
+from bot.rights.requests import apply_rights
+from bot.safety.consents import record_safe_times
+from flows.engine import Turn
+from flows.facts import case_facts
+from flows.state import State
+from flows.vocabulary import Event, EventName, Status
+from storage import models, queries
+
+OPENS_CASE = frozenset(
+    {EventName.EMERGENCY_OPENED, EventName.HANDOVER_REQUESTED, EventName.CASE_SUBMITTED}
+)
+"""Events that open a case even before consent (the vital-interest exception, R-03)."""
+
+AUDIT_DATA_KEYS = frozenset(
+    {
+        "step",
+        "purpose",
+        "answer",
+        "version",
+        "from_level",
+        "to_level",
+        "triggers",
+        "locale",
+        "source",
+        "attachment_id",
+        "kind",
+        "skipped",
+        "urgency",
+        "reason",
+        "recipient",
+        "result",
+        "case_id",
+    }
+)
+"""Event data that may go on the timeline: ids and codes, never free text."""
+
+
+def _opens(state: State, events: Iterable[Event]) -> bool:
+    names = {e.name for e in events}
+    consent_given = any(
+        e.name is EventName.CONSENT_RECORDED and e.data.get("answer") == "given" for e in events
+    )
+    return consent_given or bool(names & OPENS_CASE) or state.handover
+
+
+def open_case(
+    session: Session,
+    conversation: models.Conversation,
+    state: State,
+    channel: Channel,
+    at: dt.datetime,
+) -> models.Case:
+    """Creates the case row of a conversation, with a fresh reference."""
+    assert conversation.id is not None
+    case = models.Case(
+        reference=queries.next_case_reference(session=session, year=at.year),
+        conversation_id=conversation.id,
+        reporter_id=conversation.reporter_id,
+        locale=state.locale.value,
+        channel=channel.value,
+        created_at=at,
+    )
+    session.add(case)
+    session.flush()
+    return case
+
+
+def update_case(case: models.Case, state: State, at: dt.datetime) -> None:
+    """Copies the conversation's answers and derived facts onto the case."""
+    facts = case_facts(state)
+    case.reporter_role = facts.reporter_role
+    case.categories = list(facts.categories)
+    case.primary_category = facts.primary_category
+    case.urgency = facts.urgency.value
+    case.urgency_triggers = list(facts.triggers)
+    case.destination_country = facts.destination_country
+    case.home_regency = facts.home_regency
+    case.lead_office = facts.lead_office
+    case.liaison_office = facts.liaison_office
+    case.copy_offices = list(facts.copy_offices)
+    case.locale = state.locale.value
+    case.answers = dict(state.answers)
+    case.needs_human = state.handover
+    if state.status is Status.SUBMITTED and case.status == "draft":
+        case.status, case.submitted_at = "submitted", at
+    elif state.status in (Status.CANCELLED, Status.EXPIRED) and case.status == "draft":
+        case.status = state.status.value
+
+
+def record_events(
+    session: Session, case: models.Case, events: Iterable[Event], at: dt.datetime
+) -> None:
+    """Writes each event on the case timeline, keeping only ids and codes."""
+    assert case.id is not None
+    for event in events:
+        data = {k: v for k, v in event.data.items() if k in AUDIT_DATA_KEYS}
+        session.add(
+            models.CaseEvent(
+                case_id=case.id, type=event.name.value, actor="reporter", data=data, at=at
+            )
+        )
+
+
+def record_consents(
+    session: Session,
+    reporter: models.Reporter,
+    case: models.Case | None,
+    turn: Turn,
+    channel: Channel,
+    at: dt.datetime,
+) -> None:
+    """Stores each consent answer of the turn, with its text version and language."""
+    assert reporter.id is not None
+    actor = {"worker": "self", "family": "family", "organisation": "organisation"}.get(
+        str(turn.state.answers.get("role")), "self"
+    )
+    for event in turn.events:
+        if event.name is not EventName.CONSENT_RECORDED:
+            continue
+        case_id = event.data.get("case_id") or (case.id if case else None)
+        recipient = event.data.get("recipient")
+        session.add(
+            models.Consent(
+                reporter_id=reporter.id,
+                case_id=int(str(case_id)) if case_id else None,
+                purpose=str(event.data["purpose"]),
+                recipient=str(recipient) if recipient else None,
+                text_version=str(event.data["version"]),
+                locale=turn.state.locale.value,
+                channel=channel.value,
+                answer=str(event.data["answer"]),
+                actor=actor,
+                at=at,
+            )
+        )
+
+
+def apply_turn(
+    session: Session,
+    conversation: models.Conversation,
+    reporter: models.Reporter,
+    turn: Turn,
+    channel: Channel,
+    at: dt.datetime,
+    case_id: int | None,
+) -> models.Case | None:
+    """Opens or updates the conversation's current case, audits events and stores consents."""
+    assert conversation.id is not None
+    case = session.get(models.Case, case_id) if case_id else None
+    if case is not None and any(e.name is EventName.CONVERSATION_RESTARTED for e in turn.events):
+        record_events(session, case, turn.events, at)
+        if case.status == "draft":
+            case.status = "cancelled"
+        case = None
+    elif case is None and _opens(turn.state, turn.events):
+        case = open_case(session, conversation, turn.state, channel, at)
+        _adopt_attachments(session, conversation.id, case)
+    if case is not None:
+        update_case(case, turn.state, at)
+        record_events(session, case, turn.events, at)
+    record_consents(session, reporter, case, turn, channel, at)
+    record_safe_times(reporter, turn.state, turn.events, at)
+    apply_rights(session, reporter, case, turn, channel, at)
+    for event in turn.events:
+        if event.name is EventName.REFERRAL_RECORDED:
+            reporter.referral = str(event.data.get("source", ""))[:64]
+    return case
+
+
+def _adopt_attachments(session: Session, conversation_id: int, case: models.Case) -> None:
+    query = select(models.Attachment).where(
+        col(models.Attachment.conversation_id) == conversation_id,
+        col(models.Attachment.case_id).is_(None),
+    )
+    for attachment in session.exec(query):
+        attachment.case_id = case.id

@@ -1,0 +1,273 @@
+"""The turn runner: lock the conversation, run the engine, save state, case and outbox at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.envelopes import Channel, InboundEvent
+from bot.i18n import Catalogs, Renderer
+from bot.runtime.cases import apply_turn
+from bot.safety import codeword
+from flows.context import Context
+from flows.engine import Turn, advance, next_timer
+from flows.facts import case_facts
+from flows.registry import INTAKE
+from flows.state import State, from_json, to_json
+from flows.vocabulary import Fact, InputKind, MediaRef, Timeout, UserInput
+from storage import db, models, outbox, queries
+from storage.errors import StaleConversation
+
+log = logging.getLogger(__name__)
+
+MAX_REFS = 100
+"""How many answered message ids a conversation remembers, so that edits find their step."""
+
+
+@dataclass(frozen=True)
+class SavedTurn:
+    """What a turn changed, handed to after-turn hooks inside the same transaction."""
+
+    session: Session
+    conversation: models.Conversation
+    reporter: models.Reporter
+    case: models.Case | None
+    turn: Turn
+    channel: Channel
+    at: dt.datetime
+
+
+AfterTurn = Callable[[SavedTurn], None]
+"""A hook that adds its own rows (escalations, alerts) in the turn's transaction."""
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """What a turn saved: ids only, for callers and tests."""
+
+    conversation_id: int
+    case_id: int | None
+    outbox_ids: tuple[int, ...]
+    turn: Turn
+
+
+class Runner:
+    """Runs turns against the database; one turn per conversation at a time."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        catalogs: Catalogs,
+        context: Context,
+        on_commit: Callable[[], None] = lambda: None,
+        after_turn: Sequence[AfterTurn] = (),
+    ) -> None:
+        self.engine, self.catalogs, self.context = engine, catalogs, context
+        self.on_commit = on_commit
+        self.after_turn = list(after_turn)
+
+    def handle(self, event: InboundEvent, *, inbound_id: int | None = None) -> TurnResult | None:
+        """Runs one reporter turn (None when the inbox row was already processed)."""
+        for attempt in range(3):
+            try:
+                result = self._handle_once(event, inbound_id)
+            except StaleConversation:
+                log.info("turn retried after a concurrent save", extra={"attempt": attempt})
+                continue
+            if result is not None:
+                self.on_commit()
+            return result
+        raise StaleConversation(0, -1)
+
+    def _handle_once(self, event: InboundEvent, inbound_id: int | None) -> TurnResult | None:
+        with db.session(self.engine) as session:
+            reporter = queries.get_or_create_reporter(
+                session=session, channel=event.channel.value, channel_user_id=event.user_id
+            )
+            conversation, _ = queries.lock_conversation(
+                session=session,
+                channel=event.channel.value,
+                chat_id=event.chat_id,
+                reporter_id=reporter.id or 0,
+            )
+            if inbound_id is not None and not _still_pending(session, inbound_id):
+                return None
+            envelope = dict(conversation.state or {})
+            state = from_json(envelope["engine"]) if envelope.get("engine") else None
+            user_input = self._user_input(session, conversation, state, event, envelope)
+            user_input = codeword.with_code_word(user_input, reporter, state, event)
+            turn = advance(state, user_input, self.context)
+            if event.message_ref and state is not None and state.prompted:
+                refs = dict(envelope.get("refs", {}))
+                refs[event.message_ref] = state.step_id
+                envelope["refs"] = dict(list(refs.items())[-MAX_REFS:])
+            result = self._save(
+                session, conversation, reporter, envelope, turn, event.channel, event.at
+            )
+            if inbound_id is not None:
+                queries.mark_inbound(
+                    session=session,
+                    inbound_id=inbound_id,
+                    status="processed",
+                    step_id=state.step_id if state else None,
+                )
+            return result
+
+    def fire_timer(self, conversation_id: int, timeout: Timeout) -> TurnResult | None:
+        """Runs a timer turn for one conversation, if its timer is still due."""
+        with db.session(self.engine) as session:
+            row = session.get(models.Conversation, conversation_id)
+            if row is None:
+                return None
+            conversation, _ = queries.lock_conversation(
+                session=session,
+                channel=row.channel,
+                chat_id=row.chat_id,
+                reporter_id=row.reporter_id,
+            )
+            envelope = dict(conversation.state or {})
+            if not envelope.get("engine"):
+                return None
+            reporter = session.get(models.Reporter, conversation.reporter_id)
+            assert reporter is not None
+            turn = advance(from_json(envelope["engine"]), timeout, self.context)
+            result = self._save(
+                session,
+                conversation,
+                reporter,
+                envelope,
+                turn,
+                Channel(conversation.channel),
+                timeout.at,
+            )
+        self.on_commit()
+        return result
+
+    def _user_input(
+        self,
+        session: Session,
+        conversation: models.Conversation,
+        state: State | None,
+        event: InboundEvent,
+        envelope: dict[str, Any],
+    ) -> UserInput:
+        media = None
+        if event.media is not None:
+            attachment = models.Attachment(
+                case_id=envelope.get("case_id"),
+                conversation_id=conversation.id or 0,
+                step_id=state.step_id if state else None,
+                kind=event.media.kind.value,
+                mime_type=event.media.mime_type,
+                size_bytes=event.media.size_bytes,
+                sha256=event.media.sha256,
+                path=event.media.path,
+                status="too_large" if event.media.too_large else "stored",
+                external_ref=event.media.external_ref,
+                clean_path=event.media.clean_path,
+                clean_sha256=event.media.clean_sha256,
+            )
+            session.add(attachment)
+            session.flush()
+            media = MediaRef(str(attachment.id), event.media.kind, event.media.too_large)
+        edited_step = envelope.get("refs", {}).get(event.edited_ref) if event.edited_ref else None
+        return UserInput(
+            kind=event.kind,
+            at=event.at,
+            text=event.text,
+            choice_id=event.choice_id,
+            command=event.command,
+            argument=event.argument,
+            media=media,
+            location=event.location,
+            contact=event.contact,
+            edited_step=edited_step if event.kind is InputKind.EDIT else None,
+            locale_hint=event.locale_hint,
+            media_group=event.media_group,
+            case_held=_case_held(session, envelope.get("case_id")),
+        )
+
+    def _save(
+        self,
+        session: Session,
+        conversation: models.Conversation,
+        reporter: models.Reporter,
+        envelope: dict[str, Any],
+        turn: Turn,
+        channel: Channel,
+        at: dt.datetime,
+    ) -> TurnResult:
+        case = apply_turn(
+            session, conversation, reporter, turn, channel, at, envelope.get("case_id")
+        )
+        envelope["case_id"] = case.id if case else None
+        envelope["engine"] = to_json(turn.state)
+        facts = {Fact.CASE_REFERENCE: case.reference} if case else {}
+        renderer = Renderer(
+            self.catalogs, turn.state.locale, case_facts(turn.state).timezone, facts
+        )
+        payloads = [renderer.reply(reply).to_payload() for reply in turn.replies]
+        assert conversation.id is not None
+        rows = (
+            outbox.enqueue_outbox(
+                session=session,
+                conversation_id=conversation.id,
+                channel=channel.value,
+                chat_id=conversation.chat_id,
+                payloads=payloads,
+            )
+            if payloads
+            else []
+        )
+        timer = next_timer(INTAKE, turn.state)
+        conversation.state = envelope
+        conversation.step_id = turn.state.step_id
+        conversation.flow_id = INTAKE.flow_of[turn.state.step_id].id
+        conversation.status = turn.state.status.value
+        conversation.last_inbound_at = turn.state.last_input_at
+        conversation.next_timer_at = timer[1] if timer else None
+        conversation.timer_kind = timer[0].value if timer else None
+        if reporter.locale != turn.state.locale.value:
+            reporter.locale = turn.state.locale.value
+        saved = SavedTurn(session, conversation, reporter, case, turn, channel, at)
+        for hook in self.after_turn:
+            hook(saved)
+        queries.save_conversation(
+            session=session, conversation=conversation, expected_version=conversation.version
+        )
+        log.info(
+            "turn saved",
+            extra={
+                "conversation_id": conversation.id,
+                "case_id": case.id if case else None,
+                "replies": len(payloads),
+            },
+        )
+        return TurnResult(
+            conversation_id=conversation.id,
+            case_id=case.id if case else None,
+            outbox_ids=tuple(r.id or 0 for r in rows),
+            turn=turn,
+        )
+
+
+def _still_pending(session: Session, inbound_id: int) -> bool:
+    """Returns whether an inbox row still waits (read under the conversation's lock)."""
+    row = session.get(models.InboundUpdate, inbound_id, populate_existing=True)
+    return row is not None and row.status == "pending"
+
+
+HELD_STATUSES = frozenset({"acknowledged", "claimed"})
+"""Case statuses in which a person, not the questionnaire, answers the reporter."""
+
+
+def _case_held(session: Session, case_id: int | None) -> bool:
+    """Returns whether a person holds the conversation's case."""
+    case = session.get(models.Case, case_id) if case_id else None
+    return case is not None and case.status in HELD_STATUSES

@@ -1,0 +1,130 @@
+"""Typed answers to button questions: an option number or (part of) a visible label.
+
+Matching tries, in order: the whole label (spaces ignored); the option number ("2", "2.",
+"no 2", "nomor 2", 1-based); a prefix of a label of at least four characters; a label written
+inside the message as whole words (the longest wins: "tidak aman" beats "aman"); the message
+written inside a label as whole words (at least four characters). The first step that finds
+anything decides: one option is the answer, two or more is ambiguous and gives None. A
+multi-select answer is split on commas, "dan"/"and" and spaces between numbers; every part must
+match, repeats are dropped, and more than fifty parts is not an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from flows.parsers.text import normalise
+
+Options = Sequence[tuple[str, Sequence[str]]]
+_Stage = Callable[[str, Options], list[str]]
+
+_NUMBER = re.compile(
+    r"(?:(?:no|nomor|nomer|nmr|number|num|pilihan|opsi|option|angka)\s*)?(\d{1,3})"
+)
+_SEPARATORS = re.compile(r"\s*(?:[,;/&+\n]|\b(?:dan|and|serta|atau|or)\b)\s*")
+_NUMBERS_ONLY = re.compile(r"\d{1,3}(?:\s+\d{1,3})+")
+_MIN_PARTIAL = 4
+_MAX_PARTS = 50
+
+
+def _key(text: str) -> str:
+    """Returns text normalised for comparison: lower case, letters and digits, single spaces."""
+    return " ".join(re.findall(r"[^\W_]+", normalise(text)))
+
+
+def _unique(ids: Sequence[str]) -> list[str]:
+    """Returns the ids without repeats, first occurrence first."""
+    return list(dict.fromkeys(ids))
+
+
+def _labelled(options: Options) -> list[tuple[str, str]]:
+    """Returns (option id, label key) pairs for every non-empty label."""
+    return [(option_id, key) for option_id, labels in options for key in map(_key, labels) if key]
+
+
+def _exact(key: str, options: Options) -> list[str]:
+    """Returns the ids whose label equals the message, spaces ignored ("hongkong")."""
+    compact = key.replace(" ", "")
+    labelled = _labelled(options)
+    return _unique(
+        [option_id for option_id, label in labelled if label.replace(" ", "") == compact]
+    )
+
+
+def _by_number(key: str, options: Options) -> list[str]:
+    """Returns the id at the typed 1-based position, if the message is only a number."""
+    match = _NUMBER.fullmatch(key)
+    if match is None or not 1 <= int(match[1]) <= len(options):
+        return []
+    return [options[int(match[1]) - 1][0]]
+
+
+def _by_prefix(key: str, options: Options) -> list[str]:
+    """Returns the ids with a label starting with the message (four characters or more)."""
+    if len(key) < _MIN_PARTIAL:
+        return []
+    return _unique([option_id for option_id, label in _labelled(options) if label.startswith(key)])
+
+
+def _spans(key: str, label: str) -> list[tuple[int, int]]:
+    """Returns the (start, end) of every whole-word occurrence of label in key."""
+    pattern = re.compile(rf"(?<!\w){re.escape(label)}(?!\w)")
+    return [match.span() for match in pattern.finditer(key)]
+
+
+def _label_in_text(key: str, options: Options) -> list[str]:
+    """Returns the ids with a label written in the message; a longer label hides one inside it."""
+    hits = [
+        (span, option_id) for option_id, label in _labelled(options) for span in _spans(key, label)
+    ]
+    outer = [
+        option_id
+        for (start, end), option_id in hits
+        if not any(s <= start and end <= e and e - s > end - start for (s, e), _ in hits)
+    ]
+    return _unique(outer)
+
+
+def _text_in_label(key: str, options: Options) -> list[str]:
+    """Returns the ids with a label containing the message as whole words (four characters+)."""
+    if len(key) < _MIN_PARTIAL:
+        return []
+    return _unique([option_id for option_id, label in _labelled(options) if _spans(label, key)])
+
+
+_STAGES: tuple[_Stage, ...] = (_exact, _by_number, _by_prefix, _label_in_text, _text_in_label)
+
+
+def match_option(text: str, options: Options) -> str | None:
+    """Returns the id of the one option the message names, or None if none or several."""
+    key = _key(text)
+    if not key:
+        return None
+    for stage in _STAGES:
+        found = stage(key, options)
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
+
+
+def _parts(text: str) -> list[str]:
+    """Returns the pieces of a multi-select answer ("1, 3", "1 dan 3", "1 3", "gaji, paspor")."""
+    pieces: list[str] = []
+    for piece in _SEPARATORS.split(normalise(text)):
+        key = _key(piece)
+        pieces.extend(key.split() if _NUMBERS_ONLY.fullmatch(key) else [key] if key else [])
+    return pieces
+
+
+def match_options(text: str, options: Options) -> list[str] | None:
+    """Returns the ids named in a multi-select answer in order without repeats, or None."""
+    whole = _exact(_key(text), options)
+    if len(whole) == 1:
+        return whole
+    parts = _parts(text)
+    ids = [match_option(part, options) for part in parts[:_MAX_PARTS]]
+    if parts and len(parts) <= _MAX_PARTS and all(ids):
+        return _unique([option_id for option_id in ids if option_id])
+    single = match_option(text, options)
+    return [single] if single else None

@@ -1,0 +1,1 @@
+"""handlers.handoff package."""
