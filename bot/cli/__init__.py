@@ -1,5 +1,5 @@
 """The `suara` console script: one entry point, one module per command group."""
 
-from bot.cli.main import main
+from bot.cli.commands import main
 
 __all__ = ["main"]

@@ -11,7 +11,7 @@ import pytest
 from enc_helpers import KEY1, KEY2
 from keyring_values import TEST_ADDRESS_KEY
 
-from bot.cli.main import main
+from bot.cli.commands import main
 from bot.safety import keys
 from bot.settings import Settings
 from storage import crypto

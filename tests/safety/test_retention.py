@@ -10,7 +10,7 @@ from planted_rows import NOW, dump_database, plant_case
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.cli.main import main
+from bot.cli.commands import main
 from bot.evidence.files import FileStore
 from bot.safety import retention
 from bot.safety.erasure import ErasureEvent

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 from tg_harness import SECRET, Harness
 
-from bot.cli import main as cli
+from bot.cli import commands as cli
 from bot.settings import Settings
 from handlers.telegram import admin
 from handlers.telegram.updates import ALLOWED_UPDATES, redact

@@ -16,7 +16,7 @@ from keyring_values import TEST_ADDRESS_KEY, TEST_KEYS
 from sqlmodel import select
 from tg_harness import SECRET, Harness, Reporter
 
-from bot.cli import main as cli
+from bot.cli import commands as cli
 from bot.settings import Settings, TelegramDriver
 from handlers.app import core_of
 from handlers.worker.link import WorkerLink
