@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from sqlalchemy import Engine
 
 from bot.casework.group_alerts import group_alerts
+from bot.hooks import SavedTurn
 from bot.i18n import Catalogs
-from bot.runtime.runner import SavedTurn
 from bot.settings import Settings
 from escalation import offices, service
 from escalation.delivery.dispatcher import Dispatcher, Tuning

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.envelopes import Channel, InboundEvent
+from bot.hooks import AfterTurn, SavedTurn
 from bot.i18n import Catalogs, Renderer
 from bot.runtime.cases import apply_turn
 from bot.safety import codeword
@@ -28,23 +29,6 @@ log = logging.getLogger(__name__)
 
 MAX_REFS = 100
 """How many answered message ids a conversation remembers, so that edits find their step."""
-
-
-@dataclass(frozen=True)
-class SavedTurn:
-    """What a turn changed, handed to after-turn hooks inside the same transaction."""
-
-    session: Session
-    conversation: models.Conversation
-    reporter: models.Reporter
-    case: models.Case | None
-    turn: Turn
-    channel: Channel
-    at: dt.datetime
-
-
-AfterTurn = Callable[[SavedTurn], None]
-"""A hook that adds its own rows (escalations, alerts) in the turn's transaction."""
 
 
 @dataclass(frozen=True)

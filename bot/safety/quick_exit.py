@@ -18,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot.envelopes import Channel, OutgoingMessage
+from bot.hooks import AfterTurn, SavedTurn
 from bot.i18n import Catalogs
-from bot.runtime.runner import AfterTurn, SavedTurn
 from flows import safety_texts
 from flows.vocabulary import EventName, Locale
 from storage import db, outbox

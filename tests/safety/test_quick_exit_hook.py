@@ -10,8 +10,9 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.envelopes import Channel, InboundEvent
+from bot.hooks import SavedTurn
 from bot.i18n import Catalogs
-from bot.runtime.runner import Runner, SavedTurn
+from bot.runtime.runner import Runner
 from bot.safety.help_contacts import load_contacts
 from bot.safety.quick_exit import CLEAR_CHAT, KIND, hook
 from bot.settings import Settings
