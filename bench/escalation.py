@@ -46,9 +46,11 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
+from bot.casework.referrals import GATE  # noqa: E402
 from escalation import service  # noqa: E402
 from escalation.delivery import signing  # noqa: E402
 from escalation.delivery.dispatcher import Dispatcher, Tuning  # noqa: E402
+from escalation.desk import Desk  # noqa: E402
 from escalation.offices import Directory, Endpoint, Office  # noqa: E402
 from storage import db, queries  # noqa: E402
 from storage.escalation_models import Delivery, DeliveryAttempt, Escalation  # noqa: E402
@@ -156,7 +158,7 @@ def prepare(engine: Any, count: int) -> list[int]:
         return ids
 
 
-def submit(engine: Any, desk: service.Desk, case: Case, committed: dict[int, float]) -> None:
+def submit(engine: Any, desk: Desk, case: Case, committed: dict[int, float]) -> None:
     """One submission: the escalation of a just-submitted case opens in its own transaction.
 
     This is the work the runner's after-turn hook adds to a turn, on the case the turn already
@@ -178,7 +180,7 @@ def load_cases(engine: Any, ids: list[int]) -> dict[int, Case]:
 
 def produce(
     engine: Any,
-    desk: service.Desk,
+    desk: Desk,
     schedule: list[tuple[int, float]],
     producers: int,
     committed: dict[int, float],
@@ -204,7 +206,7 @@ def produce(
         print(f"{len(failed)} submissions failed, first: {failed[0]!r}", flush=True)
 
 
-def make_desk(port: int) -> service.Desk:
+def make_desk(port: int) -> Desk:
     """Returns the desk of one office whose endpoint is the loopback receiver."""
     endpoint = Endpoint(
         name="bench",
@@ -215,7 +217,7 @@ def make_desk(port: int) -> service.Desk:
         max_in_flight=64,
     )
     directory = Directory(offices={"kuala_lumpur": Office("kuala_lumpur", "KL", (endpoint,))})
-    return service.Desk(directory=directory, base_url="https://suara.example.org")
+    return Desk(directory=directory, sharing=GATE, base_url="https://suara.example.org")
 
 
 def app_worker(

@@ -8,8 +8,9 @@ import logging
 
 from sqlmodel import Session
 
+from escalation.desk import LAST_LEVEL, Desk, timeline
+from escalation.fanout import alert_channels, send
 from escalation.offices import LEVELS
-from escalation.service import LAST_LEVEL, Desk, _alert_channels, send, timeline
 from escalation.status import WAITING, Status
 from storage import escalations
 from storage.escalation_models import Escalation
@@ -83,7 +84,7 @@ def re_escalate(
         alerted=True,
         now=now,
     )
-    _alert_channels(session, desk, escalation, case, "escalation.re_escalated")
+    alert_channels(session, desk, escalation, case, "escalation.re_escalated")
     if last:
         _operator_alert(session, escalation, case, reminder=0)
     log.warning(

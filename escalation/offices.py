@@ -220,3 +220,10 @@ def catch_all(name: str, url: str, secret: str, *, allow_private: bool) -> Endpo
     """Returns the endpoint of the one-endpoint case (ESCALATION_WEBHOOK_URL and _SECRET)."""
     entry = {"name": name, "url": url, "secret": secret}
     return endpoint_from(entry, ANY_OFFICE, {}, allow_private)
+
+
+def third_party(directory: Directory, endpoint_name: str | None) -> str | None:
+    """Returns the office id when an endpoint belongs to a third-party office, else None."""
+    endpoint = directory.endpoint(endpoint_name) if endpoint_name else None
+    office = directory.offices.get(endpoint.office) if endpoint else None
+    return office.id if office is not None and office.third_party else None

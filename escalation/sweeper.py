@@ -9,17 +9,23 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
-from escalation import deadlines, rights, service
+from escalation import deadlines
 from escalation.delivery import endpoints, wakeup
+from escalation.desk import Desk
 from storage import db, deliveries, escalations
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
+
+Sweep = Callable[[Session, Desk, dt.datetime], int]
+"""A further check run on every sweep in its own transaction (the bot's overdue data-rights
+requests, say); returns how many rows it moved."""
 
 
 class Sweeper:
@@ -28,12 +34,14 @@ class Sweeper:
     def __init__(
         self,
         engine: Engine,
-        desk: service.Desk,
+        desk: Desk,
         *,
         seconds: float = 15.0,
         clock: Callable[[], dt.datetime] = utcnow,
+        sweeps: Sequence[Sweep] = (),
     ) -> None:
         self.engine, self.desk, self.seconds, self.clock = engine, desk, seconds, clock
+        self.sweeps = tuple(sweeps)
 
     def sync(self) -> None:
         """Brings the endpoint rows in line with the office config."""
@@ -48,8 +56,9 @@ class Sweeper:
             escalations.drop_disabled(session=session, now=now)
         with db.session(self.engine) as session:
             moved = deadlines.sweep(session, self.desk, now)
-        with db.session(self.engine) as session:
-            rights.sweep(session, self.desk, now)  # data-rights requests past 48 h
+        for sweep in self.sweeps:
+            with db.session(self.engine) as session:
+                sweep(session, self.desk, now)
         if reaped:
             wakeup.notify()
         return reaped, moved

@@ -13,7 +13,7 @@ from bot.casework import verbs as casework
 from bot.casework.verbs import BadAction
 from bot.envelopes import OutgoingMessage
 from bot.i18n import Catalogs, Renderer
-from escalation.service import Desk
+from escalation.desk import Desk
 from escalation.status import WAITING, Status
 from flows import messages as msg
 from flows.routing import COUNTRY_TIMEZONES

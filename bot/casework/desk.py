@@ -7,7 +7,9 @@ from collections.abc import Iterable
 
 from sqlalchemy import Engine
 
+from bot.casework import referrals
 from bot.casework.group_alerts import group_alerts
+from bot.casework.rights import overdue
 from bot.hooks import SavedTurn
 from bot.i18n import Catalogs
 from bot.settings import Settings
@@ -15,8 +17,8 @@ from escalation import offices, service
 from escalation.delivery.dispatcher import Dispatcher, Tuning
 from escalation.delivery.retry import Policy
 from escalation.delivery.signing import new_secret
+from escalation.desk import Desk
 from escalation.offices import Endpoint
-from escalation.service import Desk
 from escalation.sweeper import Sweeper
 from flows.routing import Office
 from flows.triage import RESPONSE_TARGETS
@@ -28,6 +30,9 @@ log = logging.getLogger(__name__)
 DEMO_INBOX = "demo-inbox"
 DEMO_INBOX_PATH = "/demo/inbox/webhook"
 URGENT = frozenset({Urgency.P0.value, Urgency.P1.value})
+
+SWEEPS = (overdue.sweep,)
+"""What the escalation sweep checks besides deadlines: data-rights requests past 48 hours."""
 
 
 def triggers(events: Iterable[Event]) -> list[str]:
@@ -79,7 +84,11 @@ def build_desk(settings: Settings) -> Desk:
     respond = {urgency.value: delta for urgency, delta in RESPONSE_TARGETS.items()}
     groups = group_alerts(Catalogs(), directory, settings.escalation_offices_file)
     return Desk(
-        directory=directory, base_url=settings.public_base_url, respond=respond, alerts=(groups,)
+        directory=directory,
+        sharing=referrals.GATE,
+        base_url=settings.public_base_url,
+        respond=respond,
+        alerts=(groups,),
     )
 
 
@@ -136,4 +145,4 @@ def dispatcher(engine: Engine, settings: Settings, desk: Desk) -> Dispatcher:
 
 def sweeper(engine: Engine, settings: Settings, desk: Desk) -> Sweeper:
     """Returns the sweep for this process."""
-    return Sweeper(engine, desk, seconds=settings.escalation_sweep_seconds)
+    return Sweeper(engine, desk, seconds=settings.escalation_sweep_seconds, sweeps=SWEEPS)

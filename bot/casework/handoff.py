@@ -16,7 +16,7 @@ from bot.casework import desk as escalations
 from bot.casework.actions import Action, Outcome
 from bot.i18n import Catalogs
 from bot.settings import Settings
-from escalation.service import Desk
+from escalation.desk import Desk
 from storage import caseworkers, db
 from storage import escalations as rows
 from storage.escalation_models import CaseNote, Caseworker, Escalation

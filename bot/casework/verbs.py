@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from escalation import service
-from escalation.service import Desk, timeline
+from escalation.desk import Desk, timeline
 from escalation.status import CLOSED, HELD, WAITING, InvalidTransition, Status, check
 from storage import caseworkers, escalations
 from storage.escalation_models import Caseworker, Escalation

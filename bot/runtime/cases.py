@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
+from bot.casework.rights.requests import apply_rights
 from bot.envelopes import Channel
-from bot.rights.requests import apply_rights
 from bot.safety.consents import record_safe_times
 from flows.engine import Turn
 from flows.facts import case_facts

@@ -28,7 +28,7 @@ from escalation.delivery.retry import Policy, Verdict, parse_retry_after
 from escalation.delivery.settle import Result
 from escalation.delivery.sole import SoleLease
 from escalation.delivery.ssrf import UnsafeTarget, check_url
-from escalation.service import Desk
+from escalation.desk import Desk
 from storage import db, deliveries
 from storage.db import KeptConnection
 from storage.deliveries import Claimed

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from bot.rights import resolving as data_requests
-from bot.rights.resolving import Kind, Outcome
+from bot.casework.rights import resolving as data_requests
+from bot.casework.rights.resolving import Kind, Outcome
 from handlers.api.deps import CurrentCaseworker, HandoffDep
 from handlers.api.safety_schemas import DataRequestPublic, DataRequestsPublic, ResolveRequestBody
 from storage.types import utcnow

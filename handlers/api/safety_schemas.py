@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from escalation.referrals import Justification
+from bot.casework.referrals import Justification
 from handlers.api.schemas import CaseDetail, TimelineEntry
 from storage.models import Case
 from storage.safety_models import DataRequest

@@ -22,7 +22,7 @@ from bot.casework.group_alerts import (
 )
 from bot.casework.verbs import HeldByOther
 from bot.core import Core
-from escalation.service import Desk
+from escalation.desk import Desk
 from escalation.status import InvalidTransition, Status
 from flows import caseworker_texts as tx
 from flows.vocabulary import Locale

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from bot.casework.referrals import GATE
 from escalation import offices
 from escalation.delivery.dispatcher import Dispatcher, Tuning
 from escalation.delivery.retry import Policy
 from escalation.delivery.signing import decode_secret
+from escalation.desk import Desk
 from escalation.offices import Deadlines, Directory, Endpoint, Office
-from escalation.service import Desk
 from storage import db, queries
 from storage.models import Case
 
@@ -62,7 +63,7 @@ def desk_of(*endpoints: Endpoint, deadlines: Deadlines | None = None) -> Desk:
         catch_all=catch_all,
         deadlines=deadlines or Deadlines(),
     )
-    return Desk(directory=directory, base_url="https://suara.example.org")
+    return Desk(directory=directory, sharing=GATE, base_url="https://suara.example.org")
 
 
 def make_case(

@@ -21,7 +21,7 @@ from bot.casework.group_alerts import group_alerts  # noqa: E402
 from bot.envelopes import Channel  # noqa: E402
 from bot.settings import Settings, TelegramDriver  # noqa: E402
 from escalation.delivery.signing import new_secret  # noqa: E402
-from escalation.service import Desk  # noqa: E402
+from escalation.desk import Desk  # noqa: E402
 from handlers.telegram.translate import TelegramTranslator  # noqa: E402
 
 __all__ = ["FakeBotAPI", "FakeServer"]

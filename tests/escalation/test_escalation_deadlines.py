@@ -13,8 +13,8 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.casework import verbs as casework
+from escalation.desk import Desk
 from escalation.offices import Deadlines
-from escalation.service import Desk
 from escalation.sweeper import Sweeper
 from storage import caseworkers, db
 from storage.escalation_models import Delivery, Escalation, WebhookEndpoint

@@ -19,7 +19,7 @@ from bot.i18n import Catalogs
 from bot.runtime.runner import Runner
 from bot.settings import Settings
 from escalation import service
-from escalation.service import Desk
+from escalation.desk import Desk
 from flows.context import Context
 from flows.vocabulary import Event, EventName, InputKind, MediaKind
 from storage import db

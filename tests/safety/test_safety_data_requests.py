@@ -26,11 +26,14 @@ from gate_helpers import (
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from bot.casework.desk import SWEEPS
+from bot.casework.referrals import GATE
+from bot.casework.rights import overdue as rights
 from bot.i18n import Catalogs
-from escalation import rights, service
+from escalation import service
 from escalation.delivery.signing import decode_secret
+from escalation.desk import Desk
 from escalation.offices import Directory, Endpoint, Office
-from escalation.service import Desk
 from escalation.sweeper import Sweeper
 from flows import rights_notices
 from flows.vocabulary import Locale
@@ -159,7 +162,7 @@ def desk() -> Desk:
     boss = Endpoint("jkt-boss", "jakarta", "supervisor", "https://jakarta.example.org/s", (secret,))
     ops = Endpoint("ops", "operator", "operator", "https://ops.example.org/h", (secret,))
     directory = Directory({"jakarta": Office("jakarta", "Jakarta", (office, boss))}, (ops,))
-    return Desk(directory=directory, base_url="https://suara.example.org")
+    return Desk(directory=directory, sharing=GATE, base_url="https://suara.example.org")
 
 
 def overdue_deliveries(engine: Engine) -> list[tuple[str, Delivery]]:
@@ -213,7 +216,7 @@ def test_the_escalation_sweep_runs_the_data_request_alert(engine: Engine) -> Non
     case = make_case(engine)
     request_id = data_request(engine, case, "restrict", at=START)
     later = START + dt.timedelta(hours=48, minutes=1)
-    Sweeper(engine, desk(), clock=lambda: later).tick()
+    Sweeper(engine, desk(), clock=lambda: later, sweeps=SWEEPS).tick()
     assert request_row(engine, request_id).escalated_at == later
 
 

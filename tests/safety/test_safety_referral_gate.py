@@ -12,17 +12,20 @@ from dataclasses import dataclass, field
 import pytest
 from gate_helpers import PARTNER, START, consent, events, make_case
 
+from bot.casework.referrals import GATE
+
 from esc_receiver import Receiver  # isort: skip  (found through gate_helpers)
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from escalation import referrals, service
+from bot.casework import referrals
+from escalation import service
 from escalation.alerts import Alert
 from escalation.delivery.dispatcher import Dispatcher, Tuning
 from escalation.delivery.retry import Policy
 from escalation.delivery.signing import decode_secret
+from escalation.desk import Desk
 from escalation.offices import Directory, Endpoint, Office
-from escalation.service import Desk
 from storage import db, escalations
 from storage.escalation_models import Delivery
 from storage.models import Case
@@ -50,7 +53,7 @@ def desk_for(receiver: Receiver) -> Desk:
         "jakarta": Office("jakarta", "Jakarta"),
         PARTNER: Office(PARTNER, "SARI Solo", (endpoint,), third_party=True),
     }
-    return Desk(directory=Directory(offices), base_url="https://suara.example.org")
+    return Desk(directory=Directory(offices), sharing=GATE, base_url="https://suara.example.org")
 
 
 async def deliver(engine: Engine, desk: Desk) -> int:
@@ -215,7 +218,7 @@ class GroupChannel:
 def test_a_partner_group_is_alerted_only_with_consent(engine: Engine) -> None:
     group = GroupChannel()
     offices = {PARTNER: Office(PARTNER, "SARI Solo", third_party=True)}
-    desk = Desk(directory=Directory(offices), alerts=(group,))
+    desk = Desk(directory=Directory(offices), sharing=GATE, alerts=(group,))
     refused, given = make_case(engine, lead=PARTNER), make_case(engine, lead=PARTNER)
     consent(engine, given, "given")
     escalate(engine, desk, refused)

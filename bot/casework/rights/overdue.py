@@ -8,7 +8,8 @@ import logging
 
 from sqlmodel import Session
 
-from escalation.service import Desk, _alert_channels, send
+from escalation.desk import Desk
+from escalation.fanout import alert_channels, send
 from storage import data_requests, escalations, referrals
 from storage.models import Case
 from storage.safety_models import DataRequest
@@ -63,4 +64,4 @@ def alert(session: Session, desk: Desk, request: DataRequest, now: dt.datetime) 
         targets=targets,
         now=now,
     )
-    _alert_channels(session, desk, escalation, case, OVERDUE_EVENT)
+    alert_channels(session, desk, escalation, case, OVERDUE_EVENT)

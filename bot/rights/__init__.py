@@ -1,1 +1,0 @@
-"""bot.rights package."""
