@@ -7,16 +7,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from bot.casework import desk as escalations
+from bot.casework import escalation_hook
 from bot.envelopes import Channel
-from bot.evidence.files import FileStore
+from bot.evidence import FileStore
 from bot.i18n import Catalogs
-from bot.runtime.delivery import Dispatcher, Sender
-from bot.runtime.inbox import Inbox, Translator
-from bot.runtime.runner import Runner
-from bot.runtime.timers import Ticker
-from bot.safety import keys, quick_exit
-from bot.safety.help_contacts import load_contacts
+from bot.runtime import Dispatcher, Inbox, Runner, Sender, Ticker, Translator
+from bot.safety import install_keys, load_contacts, quick_exit_hook
 from bot.settings import Settings
 from flows.context import Context
 from storage import db
@@ -58,7 +54,7 @@ def build_core(
     engine: Engine | None = None,
 ) -> Core:
     """Wires the bot's services for one process."""
-    keys.install(settings)
+    install_keys(settings)
     engine = engine or db.make_engine(settings.database_url)
     catalogs = Catalogs()
     dispatcher = Dispatcher(engine, senders, lease_seconds=settings.outbox_lease_seconds)
@@ -67,7 +63,7 @@ def build_core(
         catalogs,
         build_context(settings, catalogs),
         on_commit=dispatcher.wake,
-        after_turn=[escalations.hook(settings), quick_exit.hook(catalogs)],
+        after_turn=[escalation_hook(settings), quick_exit_hook(catalogs)],
     )
     inbox = Inbox(engine, runner, translators)
     ticker = Ticker(

@@ -13,6 +13,8 @@ from bot.casework import verbs as casework
 from bot.casework.verbs import BadAction
 from bot.envelopes import OutgoingMessage
 from bot.i18n import Catalogs, Renderer
+from bot.safety import hold_until_safe
+from bot.whatsapp import UNPROMPTED
 from escalation.desk import Desk
 from escalation.status import WAITING, Status
 from flows import messages as msg
@@ -168,14 +170,7 @@ def notify(session: Session, catalogs: Catalogs, case: Case, text: Text) -> int:
     locale = Locale(case.locale) if case.locale in set(Locale) else Locale.ID
     zone = COUNTRY_TIMEZONES.get(case.destination_country or "", "Asia/Jakarta")
     renderer = Renderer(catalogs, locale, zone, {Fact.CASE_REFERENCE: case.reference})
-    from bot.safety.safe_times import (
-        hold_until_safe,  # issue 6: only inside the reporter's safe times
-    )
-    from bot.whatsapp.texts import (
-        UNPROMPTED,  # issue 6: WhatsApp holds it behind the neutral template
-    )
-
-    extra = {UNPROMPTED: True}
+    extra = {UNPROMPTED: True}  # WhatsApp holds it behind the neutral template
     message = OutgoingMessage(text=renderer.text(text), locale=locale.value, extra=extra)
     rows = outbox.enqueue_outbox(
         session=session,
@@ -186,5 +181,5 @@ def notify(session: Session, catalogs: Catalogs, case: Case, text: Text) -> int:
     )
     reporter = session.get(Reporter, case.reporter_id)
     if reporter is not None:
-        hold_until_safe(rows[0], reporter, dt.datetime.now(dt.UTC))
+        hold_until_safe(rows[0], reporter, dt.datetime.now(dt.UTC))  # only in the safe times
     return 1

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from bot.casework.handoff import CaseFile
 from bot.casework.verbs import BadAction, actor_of
-from bot.evidence.files import FileStore
+from bot.evidence import FileStore
 from storage import caseworkers, db, referrals
 from storage import escalations as rows
 from storage.escalation_models import Caseworker, Escalation

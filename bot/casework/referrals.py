@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.casework.verbs import actor_of
-from bot.safety.consents import request_share_consent
+from bot.safety import request_share_consent
 from storage import db, referrals
 from storage.escalation_models import Caseworker
 from storage.models import Case

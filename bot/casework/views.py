@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.envelopes import Channel
-from bot.whatsapp import chats as whatsapp
+from bot.whatsapp import window_states
 from storage import db, models
 
 
@@ -67,4 +67,4 @@ def case_with_timeline(
 
 def whatsapp_windows(engine: Engine, cases: list[models.Case]) -> dict[int, str]:
     """Returns, per WhatsApp case id, whether a free-form reply can reach the reporter now."""
-    return whatsapp.window_states(engine, cases)
+    return window_states(engine, cases)

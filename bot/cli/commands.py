@@ -49,10 +49,10 @@ def serve(host: str, port: int, *, demo: bool) -> None:
     if not demo and "worker_process" not in settings.model_fields_set:
         # this process answers webhooks, a worker process does the rest (README, "How it works")
         settings = settings.model_copy(update={"worker_process": True})
-    from bot.safety.keys import KeyringError, install
+    from bot.safety import KeyringError, install_keys
 
     try:
-        install(settings)
+        install_keys(settings)
     except KeyringError as error:  # `serve` without ENCRYPTION_KEYS
         raise SystemExit(f"suara: {error}") from None
     ensure_catalogs()
@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_keys_command(args.action, args.batch_size, Settings(), address=args.address)
     elif args.command == "retention":
-        from bot.safety.retention import command as retention_command
+        from bot.safety import retention_command
 
         return retention_command(Settings())
     elif args.command == "telegram-webhook":

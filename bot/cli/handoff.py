@@ -9,7 +9,7 @@ from typing import TextIO
 
 from sqlmodel import Session, col, func, select
 
-from bot.casework.desk import build_desk
+from bot.casework import build_desk
 from bot.settings import Settings
 from escalation.delivery import endpoints
 from flows.routing import Office

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.evidence.files import FileStore
-from bot.safety import keys
+from bot.evidence import FileStore
+from bot.safety import install_keys, key_report, rotate_keys
 from bot.settings import Settings
 from storage import crypto, db
 
@@ -13,12 +13,12 @@ def run(action: str, batch_size: int, settings: Settings, *, address: bool = Fal
     if action == "new":
         print(crypto.new_address_key() if address else crypto.new_key())  # noqa: T201
         return 0
-    keys.install(settings)
+    install_keys(settings)
     engine = db.make_engine(settings.database_url)
     try:
-        result = keys.rotate(engine, FileStore(settings.file_store), batch=max(1, batch_size))
+        result = rotate_keys(engine, FileStore(settings.file_store), batch=max(1, batch_size))
     finally:
         engine.dispose()
-    for line in keys.report(result):
+    for line in key_report(result):
         print(line)  # noqa: T201
     return 0

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
-from bot.casework.rights.requests import apply_rights
+from bot.casework import apply_rights
 from bot.envelopes import Channel
-from bot.safety.consents import record_safe_times
+from bot.safety import record_safe_times
 from flows.engine import Turn
 from flows.facts import case_facts
 from flows.state import State

@@ -15,7 +15,7 @@ from bot.envelopes import Channel, InboundEvent
 from bot.hooks import AfterTurn, SavedTurn
 from bot.i18n import Catalogs, Renderer
 from bot.runtime.cases import apply_turn
-from bot.safety import codeword
+from bot.safety import with_code_word
 from flows.context import Context
 from flows.engine import Turn, advance, next_timer
 from flows.facts import case_facts
@@ -85,7 +85,7 @@ class Runner:
             envelope = dict(conversation.state or {})
             state = from_json(envelope["engine"]) if envelope.get("engine") else None
             user_input = self._user_input(session, conversation, state, event, envelope)
-            user_input = codeword.with_code_word(user_input, reporter, state, event)
+            user_input = with_code_word(user_input, reporter, state, event)
             turn = advance(state, user_input, self.context)
             if event.message_ref and state is not None and state.prompted:
                 refs = dict(envelope.get("refs", {}))

@@ -19,8 +19,7 @@ from sqlmodel import col
 from bot.runtime.delivery import Dispatcher
 from bot.runtime.inbox import Inbox
 from bot.runtime.runner import Runner
-from bot.safety import retention
-from bot.safety.safe_times import next_safe_time, release_deferred
+from bot.safety import next_safe_time, release_deferred, run_retention
 from bot.settings import Settings
 from flows.vocabulary import Timeout, TimerKind
 from storage import db, outbox, queries
@@ -150,6 +149,6 @@ class Ticker:
         """Runs the retention job when its period has passed (job_run says when it last ran)."""
         assert self.settings is not None
         try:
-            await asyncio.to_thread(retention.run_once, self.engine, self.settings)
+            await asyncio.to_thread(run_retention, self.engine, self.settings)
         except Exception:  # recorded in job_run; the next period tries again
             log.warning("retention run failed")

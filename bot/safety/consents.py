@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from bot.i18n import Catalogs, Renderer
 from bot.safety.safe_times import hold_until_safe
-from bot.whatsapp.texts import UNPROMPTED
+from bot.whatsapp import UNPROMPTED
 from flows.consent import SAFE_TIME_STEPS, SAFE_TIME_WINDOWS, Purpose
 from flows.engine import ask_share
 from flows.facts import case_facts

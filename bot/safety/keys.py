@@ -22,7 +22,7 @@ import storage.escalation_models  # noqa: F401  (registers the tables)
 import storage.models  # noqa: F401
 import storage.safety_models  # noqa: F401
 import storage.whatsapp  # noqa: F401
-from bot.evidence.files import FileStore
+from bot.evidence import FileStore
 from bot.settings import Settings
 from storage import crypto
 

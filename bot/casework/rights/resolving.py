@@ -15,8 +15,7 @@ from sqlmodel import Session, col, select
 from bot.casework.audit import EXPORTED
 from bot.casework.verbs import actor_of
 from bot.i18n import Catalogs
-from bot.safety.erasure import erase_case
-from bot.safety.safe_times import hold_until_safe
+from bot.safety import erase_case, hold_until_safe
 from flows import rights_notices
 from flows.mydata import RequestKind
 from flows.vocabulary import Locale
