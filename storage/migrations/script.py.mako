@@ -11,10 +11,10 @@ ${imports if imports else ""}
 revision: str = ${repr(up_revision)}
 down_revision: str | None = ${repr(down_revision)}
 % if branch_labels:
-branch_labels: tuple[str, ...] = ${repr(tuple(branch_labels))}
+branch_labels = ${repr(branch_labels)}
 % endif
 % if depends_on:
-depends_on: tuple[str, ...] = ${repr(tuple(depends_on))}
+depends_on = ${repr(depends_on)}
 % endif
 
 
