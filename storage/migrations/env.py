@@ -12,7 +12,7 @@ from storage.types import UTCDateTime
 
 
 def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
-    """Render project column types as plain SQLAlchemy types so revisions never import storage."""
+    """Render project column types as plain SQLAlchemy types: revisions never import the models."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     if type_ == "type" and isinstance(obj, AutoString):

@@ -9,7 +9,6 @@ passes unmarked values through); `suara keys rotate` encrypts them. inbound_upda
 case_note.text keep their column types and are encrypted the same way.
 """
 
-from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,8 +16,6 @@ from alembic import op
 
 revision: str = "0005_encryption"
 down_revision: str | None = "0004_safety"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 COLUMNS = (("conversation", "state"), ("case", "answers"), ("outbox_message", "payload"))
 

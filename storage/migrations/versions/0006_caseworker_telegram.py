@@ -5,15 +5,11 @@ Revises: 0005_encryption
 Create Date: 2026-11-28
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_caseworker_telegram"
 down_revision: str | None = "0005_encryption"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
