@@ -39,6 +39,7 @@ class Library(Protocol):
     button: Callable[..., Any]
     keyboard: Callable[..., Any]
     entity: Callable[..., Any]
+    """The library's InlineKeyboardButton, InlineKeyboardMarkup and MessageEntity."""
     poll_timeout: str
     """The keyword that sets getUpdates' request timeout."""
 
