@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.casework.invitations import invite_once
@@ -55,18 +56,16 @@ Spawn = Callable[[Coroutine[Any, Any, None]], None]
 """Runs a side call (answering a button press) beside the turn instead of before it."""
 
 
+@dataclass(eq=False)
 class TelegramTranslator:
     """The Telegram channel's translator for the inbox (see bot.runtime.inbox.Translator)."""
 
-    def __init__(
-        self,
-        core: Core,
-        driver: Driver,
-        spawn: Spawn | None = None,
-        ledger: ChatLedger | None = None,
-    ) -> None:
-        self.core, self.driver, self.spawn = core, driver, spawn
-        self.ledger = ledger
+    core: Core
+    driver: Driver
+    spawn: Spawn | None = None
+    ledger: ChatLedger | None = None
+    groups: GroupPresses | None = field(default=None, init=False, repr=False)
+    """Built on the first press in a group (it loads the offices file)."""
 
     async def __call__(self, payload: bytes) -> InboundEvent | None:
         """Returns the event an update stands for, or None when the engine has nothing to do."""
@@ -180,7 +179,7 @@ class TelegramTranslator:
 
     async def group_press(self, press: TgCallback) -> None:
         """Hands a press in a group (a caseworker group's Acknowledge or Claim) to its handler."""
-        if getattr(self, "groups", None) is None:  # built on first use
+        if self.groups is None:
             self.groups = GroupPresses(self.core, self.driver)
         await self.groups.handle(press)
 

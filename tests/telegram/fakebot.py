@@ -1,7 +1,7 @@
 """A fake Bot API server: records every call, serves getFile downloads, answers like Telegram.
 
-Run it with `FakeServer()` (uvicorn on 127.0.0.1, an ephemeral port, a background thread) and
-point either driver at `server.base_url`. `fake.fail(...)` scripts errors (429, 403, 400).
+Run it with `FakeServer()` (uvicorn on loopback, see loopback.py) and point either driver at
+`server.base_url`. `fake.fail(...)` scripts errors (429, 403, 400).
 """
 
 from __future__ import annotations
@@ -9,14 +9,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
+from loopback import LoopbackServer
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -277,33 +276,9 @@ def _decode(text: str) -> Any:
     return text
 
 
-class FakeServer:
-    """Serves a FakeBotAPI with uvicorn on 127.0.0.1 in a background thread."""
+class FakeServer(LoopbackServer):
+    """Serves a FakeBotAPI on loopback; base_url is what TELEGRAM_API_BASE_URL should be."""
 
     def __init__(self, fake: FakeBotAPI | None = None) -> None:
         self.fake = fake or FakeBotAPI()
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(self.fake.app(), log_level="warning", lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]})
-
-    @property
-    def base_url(self) -> str:
-        """Returns what TELEGRAM_API_BASE_URL should be."""
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> FakeServer:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("fake Bot API did not start")
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
+        super().__init__(self.fake.app(), "fake Bot API")
