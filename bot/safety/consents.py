@@ -42,15 +42,11 @@ def request_share_consent(session: Session, case_id: int, recipient: str, at: dt
     case = session.get(models.Case, case_id)
     if case is None:
         raise LookupError(f"no case {case_id}")
-    found = session.get(models.Conversation, case.conversation_id)
-    if found is None:
-        raise LookupError(f"case {case_id} has no conversation")
-    conversation, _ = queries.lock_conversation(
-        session=session,
-        channel=found.channel,
-        chat_id=found.chat_id,
-        reporter_id=found.reporter_id,
+    conversation = queries.lock_conversation_by_id(
+        session=session, conversation_id=case.conversation_id
     )
+    if conversation is None:
+        raise LookupError(f"case {case_id} has no conversation")
     envelope = dict(conversation.state or {})
     state = from_json(envelope["engine"]) if envelope.get("engine") else _idle_state(case)
     turn = ask_share(state, recipient, case_id, at)
