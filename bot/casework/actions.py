@@ -58,6 +58,23 @@ class Outcome:
     notices: int = 0
 
 
+@dataclass(frozen=True)
+class _Acting:
+    """Who acts on which case, in which transaction and when."""
+
+    session: Session
+    desk: Desk
+    catalogs: Catalogs
+    case: Case
+    who: Caseworker
+    now: dt.datetime
+
+    @property
+    def verb_args(self) -> tuple[Session, Desk, Case, Caseworker, dt.datetime]:
+        """Returns the arguments every status verb of bot.casework.verbs takes first."""
+        return self.session, self.desk, self.case, self.who, self.now
+
+
 def perform(
     session: Session,
     desk: Desk,
@@ -84,36 +101,28 @@ def perform(
         if done.changed and waiting:
             sent += notify(session, catalogs, case, _acknowledged(desk, case, now))
         return Outcome(done.escalation, True, note_id, sent)
-    return _transition(session, desk, catalogs, case, who, action, verb, waiting, now)
+    return _transition(_Acting(session, desk, catalogs, case, who, now), action, verb, waiting)
 
 
-def _transition(
-    session: Session,
-    desk: Desk,
-    catalogs: Catalogs,
-    case: Case,
-    who: Caseworker,
-    action: Action,
-    verb: Verb | str,
-    waiting: bool,
-    now: dt.datetime,
-) -> Outcome:
+def _transition(acting: _Acting, action: Action, verb: Verb | str, waiting: bool) -> Outcome:
     notice: Text | None = None
     if verb is Verb.ACKNOWLEDGE:
-        done = casework.acknowledge(session, desk, case, who, now)
+        done = casework.acknowledge(*acting.verb_args)
     elif verb is Verb.CLAIM:
-        done = casework.claim(session, desk, case, who, now, force=action.force)
+        done = casework.claim(*acting.verb_args, force=action.force)
     elif verb is Verb.RESOLVE:
-        done = casework.resolve(session, desk, case, who, now, resolution=_code(action))
+        done = casework.resolve(*acting.verb_args, resolution=_code(action))
         notice = _with_reference(msg.CASE_RESOLVED)
     elif verb == "reopen":
-        done = casework.reopen(session, desk, case, who, now)
+        done = casework.reopen(*acting.verb_args)
         notice = _with_reference(msg.CASE_REOPENED)
     else:
-        done = casework.cancel(session, desk, case, who, now)
+        done = casework.cancel(*acting.verb_args)
     if done.changed and waiting and verb in (Verb.ACKNOWLEDGE, Verb.CLAIM):
-        notice = _acknowledged(desk, case, now)
-    sent = notify(session, catalogs, case, notice) if notice and done.changed else 0
+        notice = _acknowledged(acting.desk, acting.case, acting.now)
+    if notice is None or not done.changed:
+        return Outcome(done.escalation, done.changed)
+    sent = notify(acting.session, acting.catalogs, acting.case, notice)
     return Outcome(done.escalation, done.changed, None, sent)
 
 
