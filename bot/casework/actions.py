@@ -13,16 +13,15 @@ from bot.casework import verbs as casework
 from bot.casework.verbs import BadAction
 from bot.envelopes import OutgoingMessage
 from bot.i18n import Catalogs, Renderer
-from bot.safety import hold_until_safe
+from bot.safety import queue_when_safe
 from bot.whatsapp import UNPROMPTED
 from escalation.desk import Desk
 from escalation.status import WAITING, Status
 from flows import messages as msg
 from flows.routing import COUNTRY_TIMEZONES
 from flows.vocabulary import Fact, Locale, Plain, Text
-from storage import outbox
 from storage.escalation_models import Caseworker, Escalation
-from storage.models import Case, Conversation, Reporter
+from storage.models import Case, Conversation
 
 MAX_TEXT = 4000
 """A reply longer than this is refused (it must fit one chat message)."""
@@ -181,14 +180,6 @@ def notify(session: Session, catalogs: Catalogs, case: Case, text: Text) -> int:
     renderer = Renderer(catalogs, locale, zone, {Fact.CASE_REFERENCE: case.reference})
     extra = {UNPROMPTED: True}  # WhatsApp holds it behind the neutral template
     message = OutgoingMessage(text=renderer.text(text), locale=locale.value, extra=extra)
-    rows = outbox.enqueue_outbox(
-        session=session,
-        conversation_id=conversation.id,
-        channel=conversation.channel,
-        chat_id=conversation.chat_id,
-        payloads=[message.to_payload()],
-    )
-    reporter = session.get(Reporter, case.reporter_id)
-    if reporter is not None:
-        hold_until_safe(rows[0], reporter, dt.datetime.now(dt.UTC))  # only in the safe times
+    payloads = [message.to_payload()]
+    queue_when_safe(session, conversation, case.reporter_id, payloads, dt.datetime.now(dt.UTC))
     return 1

@@ -16,13 +16,13 @@ from sqlmodel import Session, col, select
 from bot.casework.audit import EXPORTED
 from bot.casework.verbs import actor_of
 from bot.i18n import Catalogs
-from bot.safety import erase_case, hold_until_safe
+from bot.safety import erase_case, queue_when_safe
 from flows import rights_notices
 from flows.mydata import RequestKind
 from flows.vocabulary import Locale
-from storage import data_requests, db, outbox, referrals
+from storage import data_requests, db, referrals
 from storage.escalation_models import Caseworker
-from storage.models import Case, Conversation, Reporter
+from storage.models import Case, Conversation
 from storage.safety_models import DataRequest
 
 Kind = RequestKind
@@ -152,16 +152,7 @@ def tell_reporter(
     )
     text = catalogs.gettext(locale, msgid)
     payload: dict[str, Any] = {"text": text, "locale": locale.value, "buttons": []}
-    rows = outbox.enqueue_outbox(
-        session=session,
-        conversation_id=conversation.id,
-        channel=conversation.channel,
-        chat_id=conversation.chat_id,
-        payloads=[payload],
-    )
-    reporter = session.get(Reporter, request.reporter_id)
-    if reporter is not None and rows:
-        hold_until_safe(rows[0], reporter, at)
+    queue_when_safe(session, conversation, request.reporter_id, [payload], at)
     return 1
 
 
