@@ -42,7 +42,6 @@ __all__ = [
     "fail_outbox",
     "get_or_create_reporter",
     "lock_conversation",
-    "lock_conversation_by_id",
     "mark_inbound",
     "next_case_reference",
     "pending_inbound",
@@ -191,17 +190,6 @@ def lock_conversation(
     )
     created = session.exec(stmt).scalar_one_or_none() is not None
     return session.exec(query).one(), created
-
-
-def lock_conversation_by_id(*, session: Session, conversation_id: int) -> Conversation | None:
-    """Get a known conversation and hold its row lock until the transaction ends (None: no row)."""
-    query = (
-        select(Conversation)
-        .where(col(Conversation.id) == conversation_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return session.exec(query).first()
 
 
 def save_conversation(

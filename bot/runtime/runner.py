@@ -106,8 +106,8 @@ class Runner:
     def fire_timer(self, conversation_id: int, timeout: Timeout) -> TurnResult | None:
         """Runs a timer turn for one conversation, if its timer is still due."""
         with db.session(self.engine) as session:
-            conversation = queries.lock_conversation_by_id(
-                session=session, conversation_id=conversation_id
+            conversation = session.get(
+                models.Conversation, conversation_id, with_for_update=True, populate_existing=True
             )
             if conversation is None:
                 return None

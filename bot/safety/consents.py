@@ -42,8 +42,8 @@ def request_share_consent(session: Session, case_id: int, recipient: str, at: dt
     case = session.get(models.Case, case_id)
     if case is None:
         raise LookupError(f"no case {case_id}")
-    conversation = queries.lock_conversation_by_id(
-        session=session, conversation_id=case.conversation_id
+    conversation = session.get(
+        models.Conversation, case.conversation_id, with_for_update=True, populate_existing=True
     )
     if conversation is None:
         raise LookupError(f"case {case_id} has no conversation")

@@ -47,18 +47,6 @@ def test_lock_conversation_creates_once_then_returns_existing(engine: Engine) ->
     assert (first.version, first.status, first.state) == (0, "active", {})
 
 
-def test_lock_conversation_by_id_returns_the_row_or_none(
-    engine: Engine, conversation: Conversation
-) -> None:
-    with session(engine) as db:
-        assert conversation.id is not None
-        found = queries.lock_conversation_by_id(session=db, conversation_id=conversation.id)
-        missing = queries.lock_conversation_by_id(session=db, conversation_id=conversation.id + 99)
-    assert found is not None
-    assert (found.id, found.chat_id) == (conversation.id, conversation.chat_id)
-    assert missing is None
-
-
 def test_two_turns_at_the_same_moment_never_lose_an_answer(
     engine: Engine, conversation: Conversation, threaded: Callable[..., list[Any]]
 ) -> None:
