@@ -13,16 +13,15 @@ from bot.casework import verbs as casework
 from bot.casework.verbs import BadAction
 from bot.envelopes import OutgoingMessage
 from bot.i18n import Catalogs, Renderer
-from bot.safety import hold_until_safe
+from bot.safety import queue_when_safe
 from bot.whatsapp import UNPROMPTED
 from escalation.desk import Desk
 from escalation.status import WAITING, Status
 from flows import messages as msg
 from flows.routing import COUNTRY_TIMEZONES
 from flows.vocabulary import Fact, Locale, Plain, Text
-from storage import outbox
 from storage.escalation_models import Caseworker, Escalation
-from storage.models import Case, Conversation, Reporter
+from storage.models import Case, Conversation
 
 MAX_TEXT = 4000
 """A reply longer than this is refused (it must fit one chat message)."""
@@ -58,6 +57,23 @@ class Outcome:
     notices: int = 0
 
 
+@dataclass(frozen=True)
+class _Acting:
+    """Who acts on which case, in which transaction and when."""
+
+    session: Session
+    desk: Desk
+    catalogs: Catalogs
+    case: Case
+    who: Caseworker
+    now: dt.datetime
+
+    @property
+    def verb_args(self) -> tuple[Session, Desk, Case, Caseworker, dt.datetime]:
+        """Returns the arguments every status verb of bot.casework.verbs takes first."""
+        return self.session, self.desk, self.case, self.who, self.now
+
+
 def perform(
     session: Session,
     desk: Desk,
@@ -84,36 +100,28 @@ def perform(
         if done.changed and waiting:
             sent += notify(session, catalogs, case, _acknowledged(desk, case, now))
         return Outcome(done.escalation, True, note_id, sent)
-    return _transition(session, desk, catalogs, case, who, action, verb, waiting, now)
+    return _transition(_Acting(session, desk, catalogs, case, who, now), action, verb, waiting)
 
 
-def _transition(
-    session: Session,
-    desk: Desk,
-    catalogs: Catalogs,
-    case: Case,
-    who: Caseworker,
-    action: Action,
-    verb: Verb | str,
-    waiting: bool,
-    now: dt.datetime,
-) -> Outcome:
+def _transition(acting: _Acting, action: Action, verb: Verb | str, waiting: bool) -> Outcome:
     notice: Text | None = None
     if verb is Verb.ACKNOWLEDGE:
-        done = casework.acknowledge(session, desk, case, who, now)
+        done = casework.acknowledge(*acting.verb_args)
     elif verb is Verb.CLAIM:
-        done = casework.claim(session, desk, case, who, now, force=action.force)
+        done = casework.claim(*acting.verb_args, force=action.force)
     elif verb is Verb.RESOLVE:
-        done = casework.resolve(session, desk, case, who, now, resolution=_code(action))
+        done = casework.resolve(*acting.verb_args, resolution=_code(action))
         notice = _with_reference(msg.CASE_RESOLVED)
     elif verb == "reopen":
-        done = casework.reopen(session, desk, case, who, now)
+        done = casework.reopen(*acting.verb_args)
         notice = _with_reference(msg.CASE_REOPENED)
     else:
-        done = casework.cancel(session, desk, case, who, now)
+        done = casework.cancel(*acting.verb_args)
     if done.changed and waiting and verb in (Verb.ACKNOWLEDGE, Verb.CLAIM):
-        notice = _acknowledged(desk, case, now)
-    sent = notify(session, catalogs, case, notice) if notice and done.changed else 0
+        notice = _acknowledged(acting.desk, acting.case, acting.now)
+    if notice is None or not done.changed:
+        return Outcome(done.escalation, done.changed)
+    sent = notify(acting.session, acting.catalogs, acting.case, notice)
     return Outcome(done.escalation, done.changed, None, sent)
 
 
@@ -172,14 +180,6 @@ def notify(session: Session, catalogs: Catalogs, case: Case, text: Text) -> int:
     renderer = Renderer(catalogs, locale, zone, {Fact.CASE_REFERENCE: case.reference})
     extra = {UNPROMPTED: True}  # WhatsApp holds it behind the neutral template
     message = OutgoingMessage(text=renderer.text(text), locale=locale.value, extra=extra)
-    rows = outbox.enqueue_outbox(
-        session=session,
-        conversation_id=conversation.id,
-        channel=conversation.channel,
-        chat_id=conversation.chat_id,
-        payloads=[message.to_payload()],
-    )
-    reporter = session.get(Reporter, case.reporter_id)
-    if reporter is not None:
-        hold_until_safe(rows[0], reporter, dt.datetime.now(dt.UTC))  # only in the safe times
+    payloads = [message.to_payload()]
+    queue_when_safe(session, conversation, case.reporter_id, payloads, dt.datetime.now(dt.UTC))
     return 1

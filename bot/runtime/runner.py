@@ -106,15 +106,11 @@ class Runner:
     def fire_timer(self, conversation_id: int, timeout: Timeout) -> TurnResult | None:
         """Runs a timer turn for one conversation, if its timer is still due."""
         with db.session(self.engine) as session:
-            row = session.get(models.Conversation, conversation_id)
-            if row is None:
-                return None
-            conversation, _ = queries.lock_conversation(
-                session=session,
-                channel=row.channel,
-                chat_id=row.chat_id,
-                reporter_id=row.reporter_id,
+            conversation = session.get(
+                models.Conversation, conversation_id, with_for_update=True, populate_existing=True
             )
+            if conversation is None:
+                return None
             envelope = dict(conversation.state or {})
             if not envelope.get("engine"):
                 return None

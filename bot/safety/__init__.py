@@ -15,7 +15,12 @@ from bot.safety.keys import rotate as rotate_keys
 from bot.safety.quick_exit import hook as quick_exit_hook
 from bot.safety.retention import command as retention_command
 from bot.safety.retention import run_once as run_retention
-from bot.safety.safe_times import hold_until_safe, next_safe_time, release_deferred
+from bot.safety.safe_times import (
+    hold_until_safe,
+    next_safe_time,
+    queue_when_safe,
+    release_deferred,
+)
 
 __all__ = [
     "KeyringError",
@@ -25,6 +30,7 @@ __all__ = [
     "key_report",
     "load_contacts",
     "next_safe_time",
+    "queue_when_safe",
     "quick_exit_hook",
     "record_safe_times",
     "release_deferred",

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.i18n import Catalogs, Renderer
-from bot.safety.safe_times import hold_until_safe
+from bot.safety.safe_times import queue_when_safe
 from bot.whatsapp import UNPROMPTED
 from flows.consent import SAFE_TIME_STEPS, SAFE_TIME_WINDOWS, Purpose
 from flows.engine import ask_share
@@ -20,7 +20,7 @@ from flows.registry import INTAKE
 from flows.routing import COUNTRY_TIMEZONES
 from flows.state import State, from_json, to_json
 from flows.vocabulary import Event, EventName, Fact, Locale, Status
-from storage import models, outbox, queries, referrals
+from storage import models, queries, referrals
 
 
 def consent_state(
@@ -42,15 +42,11 @@ def request_share_consent(session: Session, case_id: int, recipient: str, at: dt
     case = session.get(models.Case, case_id)
     if case is None:
         raise LookupError(f"no case {case_id}")
-    found = session.get(models.Conversation, case.conversation_id)
-    if found is None:
-        raise LookupError(f"case {case_id} has no conversation")
-    conversation, _ = queries.lock_conversation(
-        session=session,
-        channel=found.channel,
-        chat_id=found.chat_id,
-        reporter_id=found.reporter_id,
+    conversation = session.get(
+        models.Conversation, case.conversation_id, with_for_update=True, populate_existing=True
     )
+    if conversation is None:
+        raise LookupError(f"case {case_id} has no conversation")
     envelope = dict(conversation.state or {})
     state = from_json(envelope["engine"]) if envelope.get("engine") else _idle_state(case)
     turn = ask_share(state, recipient, case_id, at)
@@ -60,17 +56,8 @@ def request_share_consent(session: Session, case_id: int, recipient: str, at: dt
     renderer = Renderer(_catalogs(), turn.state.locale, zone, {Fact.CASE_REFERENCE: case.reference})
     assert conversation.id is not None
     messages = [replace(renderer.reply(r), extra={UNPROMPTED: True}) for r in turn.replies]
-    rows = outbox.enqueue_outbox(
-        session=session,
-        conversation_id=conversation.id,
-        channel=conversation.channel,
-        chat_id=conversation.chat_id,
-        payloads=[m.to_payload() for m in messages],
-    )
-    reporter = session.get(models.Reporter, case.reporter_id)
-    for row in rows if reporter is not None else []:
-        assert reporter is not None
-        hold_until_safe(row, reporter, at)
+    payloads = [m.to_payload() for m in messages]
+    queue_when_safe(session, conversation, case.reporter_id, payloads, at)
     session.add(
         models.CaseEvent(
             case_id=case_id,

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from storage.models import OutboxMessage, Reporter
+from storage import outbox
+from storage.models import Conversation, OutboxMessage, Reporter
 
 WINDOW = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
 DEFERRED = "deferred"
@@ -73,6 +75,28 @@ def hold_until_safe(row: OutboxMessage, reporter: Reporter, at: dt.datetime) -> 
     when = next_safe_time(reporter, at)
     if when > at:
         row.status, row.next_attempt_at = DEFERRED, when
+
+
+def queue_when_safe(
+    session: Session,
+    conversation: Conversation,
+    reporter_id: int,
+    payloads: list[dict[str, Any]],
+    at: dt.datetime,
+) -> list[OutboxMessage]:
+    """Queues unprompted messages for a conversation, each held until the reporter's safe time."""
+    rows = outbox.enqueue_outbox(
+        session=session,
+        conversation_id=conversation.id,
+        channel=conversation.channel,
+        chat_id=conversation.chat_id,
+        payloads=payloads,
+    )
+    reporter = session.get(Reporter, reporter_id)
+    for row in rows if reporter is not None else []:
+        assert reporter is not None
+        hold_until_safe(row, reporter, at)
+    return rows
 
 
 def release_deferred(session: Session, now: dt.datetime) -> int:

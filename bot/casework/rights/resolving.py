@@ -5,6 +5,7 @@ reporter is told in their language through the outbox, inside their safe times."
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,13 @@ from sqlmodel import Session, col, select
 from bot.casework.audit import EXPORTED
 from bot.casework.verbs import actor_of
 from bot.i18n import Catalogs
-from bot.safety import erase_case, hold_until_safe
+from bot.safety import erase_case, queue_when_safe
 from flows import rights_notices
 from flows.mydata import RequestKind
 from flows.vocabulary import Locale
-from storage import data_requests, db, outbox, referrals
+from storage import data_requests, db, referrals
 from storage.escalation_models import Caseworker
-from storage.models import Case, Conversation, Reporter
+from storage.models import Case, Conversation
 from storage.safety_models import DataRequest
 
 Kind = RequestKind
@@ -75,51 +76,48 @@ def resolve(
         request, case = found
         if request.status != data_requests.OPEN:
             raise RequestConflict("already_resolved")
+        decision = _Decision(request, case, who, outcome, reason, at)
         try:
-            _carry_out(session, request, case, who, outcome, reason, at, files)
+            _carry_out(session, decision, files)
         except RequestConflict as error:
             conflict = error
         else:
-            _close(session, catalogs, request, case, who, outcome, reason, at)
+            _close(session, catalogs, decision)
             return request, case
     raise conflict
 
 
-def _carry_out(
-    session: Session,
-    request: DataRequest,
-    case: Case | None,
-    who: Caseworker,
-    outcome: Outcome,
-    reason: str,
-    at: dt.datetime,
-    files: Path | None,
-) -> None:
-    if outcome is not Outcome.DONE or case is None or case.id is None:
+@dataclass(frozen=True)
+class _Decision:
+    """A caseworker's answer to one request: carried out, recorded, then told to the reporter."""
+
+    request: DataRequest
+    case: Case | None
+    who: Caseworker
+    outcome: Outcome
+    reason: str
+    at: dt.datetime
+
+
+def _carry_out(session: Session, decision: _Decision, files: Path | None) -> None:
+    request, case, actor = decision.request, decision.case, actor_of(decision.who)
+    if decision.outcome is not Outcome.DONE or case is None or case.id is None:
         return
     if request.kind == Kind.DELETE:
-        result = erase_case(session, case.id, actor_of(who), reason, at, files=files)
+        result = erase_case(session, case.id, actor, decision.reason, decision.at, files=files)
         if not result.erased:
             raise RequestConflict(result.refused or "erasure_refused")
     elif request.kind == Kind.ACCESS:
         data = {"reason": "access_request", "request_id": request.id}
         referrals.add_event(
-            session=session, case_id=case.id, type=EXPORTED, actor=actor_of(who), at=at, data=data
+            session=session, case_id=case.id, type=EXPORTED, actor=actor, at=decision.at, data=data
         )
 
 
-def _close(
-    session: Session,
-    catalogs: Catalogs,
-    request: DataRequest,
-    case: Case | None,
-    who: Caseworker,
-    outcome: Outcome,
-    reason: str,
-    at: dt.datetime,
-) -> None:
-    request.status, request.outcome = outcome.value, reason
-    request.resolved_at, request.resolved_by = at, actor_of(who)
+def _close(session: Session, catalogs: Catalogs, decision: _Decision) -> None:
+    request, case, outcome, at = decision.request, decision.case, decision.outcome, decision.at
+    request.status, request.outcome = outcome.value, decision.reason
+    request.resolved_at, request.resolved_by = at, actor_of(decision.who)
     session.add(request)
     if case is not None and case.id is not None:
         data = {"request_id": request.id, "kind": request.kind, "outcome": outcome.value}
@@ -127,9 +125,9 @@ def _close(
             session=session,
             case_id=case.id,
             type="data_request_resolved",
-            actor=actor_of(who),
+            actor=actor_of(decision.who),
             at=at,
-            data={**data, "reason": reason},
+            data={**data, "reason": decision.reason},
         )
     tell_reporter(session, catalogs, request, case, outcome, at)
 
@@ -154,16 +152,7 @@ def tell_reporter(
     )
     text = catalogs.gettext(locale, msgid)
     payload: dict[str, Any] = {"text": text, "locale": locale.value, "buttons": []}
-    rows = outbox.enqueue_outbox(
-        session=session,
-        conversation_id=conversation.id,
-        channel=conversation.channel,
-        chat_id=conversation.chat_id,
-        payloads=[payload],
-    )
-    reporter = session.get(Reporter, request.reporter_id)
-    if reporter is not None and rows:
-        hold_until_safe(rows[0], reporter, at)
+    queue_when_safe(session, conversation, request.reporter_id, [payload], at)
     return 1
 
 
