@@ -140,9 +140,13 @@ class EscalationSettings(BaseSettings):
     retry_floor_seconds: float = Field(default=60.0, ge=0)
     """Least wait after a 429, 502, 503, 504 or a timeout."""
     lease_seconds: float = Field(default=60.0, gt=0)
+    """How long a dispatcher holds a delivery before another may take it."""
     poll_seconds: float = Field(default=1.0, gt=0)
+    """How often the dispatcher looks for due deliveries."""
     sweep_seconds: float = Field(default=15.0, gt=0)
+    """How often the sweep checks acknowledgement deadlines."""
     concurrency: int = Field(default=64, ge=1)
+    """Deliveries in flight at once."""
     dispatch: bool = True
     """Run the webhook dispatcher and the sweep in this process."""
 
