@@ -158,7 +158,8 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=40)
     args = parser.parse_args()
     catalogs = Catalogs()
-    context = Context(load_contacts(Settings().help_contacts_file).contacts, catalogs.aliases())
+    contacts = load_contacts(Settings().files.help_contacts_file).contacts
+    context = Context(contacts, catalogs.aliases())
     results: dict[str, list[float]] = {}
     for run in range(args.runs):
         results.setdefault("pure engine, 1 thread", []).append(pure_turns_per_second(context, 200))

@@ -43,7 +43,7 @@ class Core:
 
 def build_context(settings: Settings, catalogs: Catalogs) -> Context:
     """Returns the engine's context: help contacts and every translation of each label."""
-    contacts = load_contacts(settings.help_contacts_file)
+    contacts = load_contacts(settings.files.help_contacts_file)
     return Context(contacts=contacts.contacts, aliases=catalogs.aliases())
 
 
@@ -55,9 +55,9 @@ def build_core(
 ) -> Core:
     """Wires the bot's services for one process."""
     install_keys(settings)
-    engine = engine or db.make_engine(settings.database_url)
+    engine = engine or db.make_engine(settings.database.url)
     catalogs = Catalogs()
-    dispatcher = Dispatcher(engine, senders, lease_seconds=settings.outbox_lease_seconds)
+    dispatcher = Dispatcher(engine, senders, lease_seconds=settings.worker.outbox_lease_seconds)
     runner = Runner(
         engine,
         catalogs,
@@ -67,7 +67,7 @@ def build_core(
     )
     inbox = Inbox(engine, runner, translators)
     ticker = Ticker(
-        engine, runner, inbox, dispatcher, settings.timer_tick_seconds, settings=settings
+        engine, runner, inbox, dispatcher, settings.worker.timer_tick_seconds, settings=settings
     )
     return Core(
         settings=settings,
@@ -77,5 +77,5 @@ def build_core(
         dispatcher=dispatcher,
         inbox=inbox,
         ticker=ticker,
-        files=FileStore(settings.file_store),
+        files=FileStore(settings.files.store),
     )

@@ -1,14 +1,42 @@
-"""Settings from the environment or `.env`; secrets are SecretStr and never printed."""
+"""Settings from the environment or `.env`, one group per concern; secrets are SecretStr.
+
+Every field is read from the environment variable named by its group's prefix and the field
+name in upper case (or by its own alias), so `settings.telegram.bot_token` is TELEGRAM_BOT_TOKEN;
+an invalid value's error names that variable.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AfterValidator, AliasGenerator, BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDERS = frozenset({"changeme", "change-me", "secret", "token", "xxx", "todo"})
+
+
+def _refuse_placeholder(value: SecretStr | None) -> SecretStr | None:
+    """Refuses secrets that are obviously placeholders."""
+    if value is not None and value.get_secret_value().strip().lower() in PLACEHOLDERS:
+        raise ValueError("a placeholder is not a secret: set the real value")
+    return value
+
+
+Secret = Annotated[SecretStr | None, AfterValidator(_refuse_placeholder)]
+"""A secret that may be unset but is never a placeholder such as `changeme`."""
+
+
+def _config(prefix: str = "") -> SettingsConfigDict:
+    """Returns a group's config: each field reads PREFIX_FIELD, from the environment or `.env`."""
+    return SettingsConfigDict(
+        env_prefix=prefix,
+        env_file=".env",
+        extra="ignore",
+        populate_by_name=True,
+        alias_generator=AliasGenerator(validation_alias=lambda name: (prefix + name).upper()),
+    )
 
 
 class TelegramDriver(StrEnum):
@@ -16,75 +44,118 @@ class TelegramDriver(StrEnum):
     AIOGRAM = "aiogram"
 
 
-class Settings(BaseSettings):
-    """Every setting Suara reads; names match the environment variables."""
+class DatabaseSettings(BaseSettings):
+    """Where cases, conversations and the queues are stored."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = _config("database_")
 
-    database_url: str = "sqlite:///var/suara.db"
-    file_store: Path = Path("var/files")
-    help_contacts_file: Path = Path("config/help_contacts.toml")
+    url: str = "sqlite:///var/suara.db"
+    """SQLite file, or `postgresql+psycopg://user@host/db`."""
+
+
+class FileSettings(BaseSettings):
+    """Files on disk: evidence and the help numbers."""
+
+    model_config = _config("file_")
+
+    store: Path = Path("var/files")
+    """Where evidence files are kept (named by sha256)."""
+    help_contacts_file: Path = Field(
+        default=Path("config/help_contacts.toml"), validation_alias="HELP_CONTACTS_FILE"
+    )
+    """Help numbers per country, with a last-verified date."""
+
+
+class ServerSettings(BaseSettings):
+    """How the outside world reaches this server."""
+
+    model_config = _config()
+
     public_base_url: str = "http://127.0.0.1:8000"
+    """The public base URL links and the demo inbox endpoint are built on."""
 
-    telegram_bot_token: SecretStr | None = None
-    telegram_webhook_secret: SecretStr | None = None
-    telegram_api_base_url: str = "https://api.telegram.org"
-    telegram_driver: TelegramDriver = TelegramDriver.PTB
-    # --- telegram (issue 3)
-    telegram_webhook_url: str | None = None
+
+class TelegramSettings(BaseSettings):
+    """The Telegram channel: bot credentials, webhook or polling, and send pacing."""
+
+    model_config = _config("telegram_")
+
+    bot_token: Secret = None
+    webhook_secret: Secret = None
+    api_base_url: str = "https://api.telegram.org"
+    driver: TelegramDriver = TelegramDriver.PTB
+    webhook_url: str | None = None
     """Public https URL Telegram posts updates to; unset (with a token): long polling."""
-    telegram_max_connections: int = Field(default=40, ge=1, le=100)
-    telegram_poll_timeout: int = Field(default=25, ge=0, le=50)
-    telegram_chat_rate: float = Field(default=1.0, gt=0)
-    """Messages per second to one chat, after a burst of telegram_chat_burst."""
-    telegram_chat_burst: int = Field(default=3, ge=1)
-    telegram_overall_rate: float = Field(default=30.0, gt=0)
+    max_connections: int = Field(default=40, ge=1, le=100)
+    poll_timeout: int = Field(default=25, ge=0, le=50)
+    chat_rate: float = Field(default=1.0, gt=0)
+    """Messages per second to one chat, after a burst of TELEGRAM_CHAT_BURST."""
+    chat_burst: int = Field(default=3, ge=1)
+    overall_rate: float = Field(default=30.0, gt=0)
     """Messages per second to all chats together."""
-    # --- end telegram (issue 3)
 
-    whatsapp_access_token: SecretStr | None = None
-    whatsapp_app_secret: SecretStr | None = None
-    whatsapp_verify_token: SecretStr | None = None
-    whatsapp_phone_number_id: str | None = None
-    whatsapp_api_base_url: str = "https://graph.facebook.com/v23.0"
-    # --- whatsapp (issue 4)
-    whatsapp_template_name: str = "suara_pesan_baru"
+
+class WhatsAppSettings(BaseSettings):
+    """The WhatsApp Cloud API channel: credentials, the template, and send pacing."""
+
+    model_config = _config("whatsapp_")
+
+    access_token: Secret = None
+    app_secret: Secret = None
+    verify_token: Secret = None
+    phone_number_id: str | None = None
+    api_base_url: str = "https://graph.facebook.com/v23.0"
+    template_name: str = "suara_pesan_baru"
     """Approved utility template (no variables) sent instead of free text outside the window."""
-    whatsapp_template_language: str = "id,en"
+    template_language: str = "id,en"
     """Languages the template is approved in; the reporter's if listed, else the first."""
-    whatsapp_pair_burst: int = Field(default=20, ge=1)
+    pair_burst: int = Field(default=20, ge=1)
     """Messages sent to one reporter back to back before pacing (Meta's pair rate limit)."""
-    whatsapp_pair_interval_seconds: float = Field(default=6.0, ge=0)
+    pair_interval_seconds: float = Field(default=6.0, ge=0)
     """One more message to the same reporter per this many seconds once the burst is used."""
-    whatsapp_mark_read: bool = False
+    mark_read: bool = False
     """Send read receipts (blue ticks); off, since an onlooker may read them too."""
-    whatsapp_timeout_seconds: float = Field(default=15.0, gt=0)
-    # --- end whatsapp (issue 4)
+    timeout_seconds: float = Field(default=15.0, gt=0)
 
-    escalation_webhook_url: str | None = None
-    escalation_webhook_secret: SecretStr | None = None
-    # --- escalation (issue 5)
-    escalation_offices_file: Path = Path("config/offices.toml")
+
+class EscalationSettings(BaseSettings):
+    """Hand-off to caseworkers: offices, signed webhooks and their delivery queue."""
+
+    model_config = _config("escalation_")
+
+    webhook_url: str | None = None
+    webhook_secret: Secret = None
+    offices_file: Path = Path("config/offices.toml")
     """Offices, their webhook endpoints by level, and the acknowledgement deadlines."""
-    allow_private_webhook_targets: bool = False
+    allow_private_targets: bool = Field(
+        default=False, validation_alias="ALLOW_PRIVATE_WEBHOOK_TARGETS"
+    )
     """Allow http and private or loopback webhook targets: tests and the demo only."""
-    escalation_request_timeout_seconds: float = Field(default=15.0, gt=0, le=30)
-    escalation_connect_timeout_seconds: float = Field(default=3.0, gt=0)
-    escalation_retry_schedule: tuple[float, ...] = (
+    request_timeout_seconds: float = Field(default=15.0, gt=0, le=30)
+    connect_timeout_seconds: float = Field(default=3.0, gt=0)
+    retry_schedule: tuple[float, ...] = (
         5, 30, 120, 300, 900, 1800, 3600, 7200, 14400, 28800, 43200, 86400,
     )  # fmt: skip
     """Seconds after each failed attempt (+-20 % jitter); after the last one: dead letter."""
-    escalation_retry_floor_seconds: float = Field(default=60.0, ge=0)
+    retry_floor_seconds: float = Field(default=60.0, ge=0)
     """Least wait after a 429, 502, 503, 504 or a timeout."""
-    escalation_lease_seconds: float = Field(default=60.0, gt=0)
-    escalation_poll_seconds: float = Field(default=1.0, gt=0)
-    escalation_sweep_seconds: float = Field(default=15.0, gt=0)
-    escalation_concurrency: int = Field(default=64, ge=1)
-    escalation_dispatch: bool = True
+    lease_seconds: float = Field(default=60.0, gt=0)
+    """How long a dispatcher holds a delivery before another may take it."""
+    poll_seconds: float = Field(default=1.0, gt=0)
+    """How often the dispatcher looks for due deliveries."""
+    sweep_seconds: float = Field(default=15.0, gt=0)
+    """How often the sweep checks acknowledgement deadlines."""
+    concurrency: int = Field(default=64, ge=1)
+    """Deliveries in flight at once."""
+    dispatch: bool = True
     """Run the webhook dispatcher and the sweep in this process."""
-    # --- end escalation (issue 5)
 
-    # --- issue 6: encryption
+
+class SafetySettings(BaseSettings):
+    """Encryption at rest, its keys, and how long personal data is kept."""
+
+    model_config = _config()
+
     encryption_keys: SecretStr | None = None
     """Comma-separated Fernet keys: the first encrypts, all decrypt (make one: `suara keys new`)."""
     encryption_key_file: Path | None = None
@@ -93,9 +164,6 @@ class Settings(BaseSettings):
     """Let `suara serve` use the generated key file instead of ENCRYPTION_KEYS (the demo may)."""
     encryption_address_key: SecretStr | None = None
     """Seals chat ids and phone numbers deterministically (`suara keys new --address`)."""
-    # --- end issue 6: encryption
-
-    # --- issue 6: retention
     retention_draft_days: float = Field(default=7, gt=0)
     """Drafts without consent to handle the case, untouched this long, are erased (PROPOSAL)."""
     retention_raw_days: float = Field(default=7, gt=0)
@@ -108,28 +176,42 @@ class Settings(BaseSettings):
     """How often the retention job runs (once per period across all processes)."""
     retention_enabled: bool = True
     """Run the retention job from the ticker in this process."""
-    # --- end issue 6: retention
 
-    worker_process: bool = False
+
+class WorkerSettings(BaseSettings):
+    """The background work: the worker process, timers and the outbox."""
+
+    model_config = _config("worker_")
+
+    process: bool = False
     """Run turns, sending and timers in a second process, so that this one only takes webhooks
     in (`suara serve` turns it on unless set; tests and the demo keep one process)."""
-    worker_nice: int = Field(default=10, ge=0, le=19)
+    nice: int = Field(default=10, ge=0, le=19)
     """How much the worker process gives way to the webhook process when both want the CPU."""
-    timer_tick_seconds: float = Field(default=30.0, gt=0)
-    outbox_lease_seconds: int = Field(default=60, gt=0)
-    demo: bool = False
+    timer_tick_seconds: float = Field(default=30.0, gt=0, validation_alias="TIMER_TICK_SECONDS")
+    """How often reminders, expiries and the inbox retry are checked."""
+    outbox_lease_seconds: int = Field(default=60, gt=0, validation_alias="OUTBOX_LEASE_SECONDS")
+    """How long a sender holds an outgoing message before another may take it over."""
 
-    @field_validator(
-        "telegram_bot_token",
-        "telegram_webhook_secret",
-        "whatsapp_access_token",
-        "whatsapp_app_secret",
-        "whatsapp_verify_token",
-        "escalation_webhook_secret",
-    )
-    @classmethod
-    def _refuse_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
-        """Refuses secrets that are obviously placeholders."""
-        if value is not None and value.get_secret_value().strip().lower() in PLACEHOLDERS:
-            raise ValueError("a placeholder is not a secret: set the real value")
-        return value
+
+class DemoSettings(BaseSettings):
+    """The local demo: browser chat, case pages and caseworker inbox."""
+
+    model_config = _config()
+
+    enabled: bool = Field(default=False, validation_alias="DEMO")
+    """Serve the demo chat and pages (set by `suara demo`)."""
+
+
+class Settings(BaseModel):
+    """Every setting Suara reads, one group per concern; each group reads its own variables."""
+
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    files: FileSettings = Field(default_factory=FileSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)
+    escalation: EscalationSettings = Field(default_factory=EscalationSettings)
+    safety: SafetySettings = Field(default_factory=SafetySettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    demo: DemoSettings = Field(default_factory=DemoSettings)

@@ -49,7 +49,7 @@ def create_app(
 ) -> FastAPI:
     """Returns the app; `background` runs the dispatcher, the ticker and channel tasks."""
     settings = settings or Settings()
-    role = role or (Role.INTAKE if settings.worker_process else Role.ALL)
+    role = role or (Role.INTAKE if settings.worker.process else Role.ALL)
     core = build_core(settings, {}, {})
     link = WorkerLink() if role is Role.INTAKE and background else None
     if link is not None:

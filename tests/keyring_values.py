@@ -1,7 +1,7 @@
-"""The keys the test suite encrypts with (issue 6): fixed, never used outside tests."""
+"""The keys the test suite encrypts with: fixed, never used outside tests."""
 
 TEST_KEYS = ("_u9hd1gHEe4q5C_t7oT0N1B1L8ZgVpQDwJ4aQhJ2S9c=",)
-"""The test keyring (issue 6): a fixed Fernet key, never used outside tests."""
+"""The test keyring: a fixed Fernet key, never used outside tests."""
 
 
 TEST_ADDRESS_KEY = (

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from settings_helpers import make_settings
 
-from bot.settings import Settings
 from handlers.app import create_app
 from storage.migrate import upgrade
 
@@ -19,7 +19,7 @@ from storage.migrate import upgrade
 def client(tmp_path: Path) -> Iterator[TestClient]:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     upgrade(url)
-    settings = Settings(database_url=url, demo=True, file_store=tmp_path / "files")
+    settings = make_settings(database_url=url, demo=True, file_store=tmp_path / "files")
     with TestClient(create_app(settings, background=False)) as test_client:
         yield test_client
 

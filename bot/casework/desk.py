@@ -54,27 +54,27 @@ def triggers(events: Iterable[Event]) -> list[str]:
 
 def _extra_endpoints(settings: Settings, allow_private: bool) -> list[Endpoint]:
     found = []
-    secret = settings.escalation_webhook_secret
-    if settings.escalation_webhook_url and secret is not None:
+    secret = settings.escalation.webhook_secret
+    if settings.escalation.webhook_url and secret is not None:
         found.append(
             offices.catch_all(
                 "default",
-                settings.escalation_webhook_url,
+                settings.escalation.webhook_url,
                 secret.get_secret_value(),
                 allow_private=allow_private,
             )
         )
-    if settings.demo and not found:
-        url = settings.public_base_url.rstrip("/") + DEMO_INBOX_PATH
+    if settings.demo.enabled and not found:
+        url = settings.server.public_base_url.rstrip("/") + DEMO_INBOX_PATH
         found.append(offices.catch_all(DEMO_INBOX, url, new_secret(), allow_private=True))
     return found
 
 
 def build_desk(settings: Settings) -> Desk:
     """Reads the office config (plus the one-endpoint and demo cases) into a desk."""
-    allow_private = settings.allow_private_webhook_targets or settings.demo
+    allow_private = settings.escalation.allow_private_targets or settings.demo.enabled
     directory = offices.load(
-        settings.escalation_offices_file,
+        settings.escalation.offices_file,
         allow_private=allow_private,
         extra=_extra_endpoints(settings, allow_private),
     )
@@ -82,11 +82,11 @@ def build_desk(settings: Settings) -> Desk:
     if unknown:
         raise offices.ConfigError(f"unknown offices in the config: {sorted(unknown)}")
     respond = {urgency.value: delta for urgency, delta in RESPONSE_TARGETS.items()}
-    groups = group_alerts(Catalogs(), directory, settings.escalation_offices_file)
+    groups = group_alerts(Catalogs(), directory, settings.escalation.offices_file)
     return Desk(
         directory=directory,
         sharing=referrals.GATE,
-        base_url=settings.public_base_url,
+        base_url=settings.server.public_base_url,
         respond=respond,
         alerts=(groups,),
     )
@@ -121,20 +121,20 @@ def hook(settings: Settings) -> EscalationHook:
 def tuning(settings: Settings) -> Tuning:
     """Returns the dispatcher's deadlines and limits from the settings."""
     return Tuning(
-        request_timeout=settings.escalation_request_timeout_seconds,
-        connect_timeout=settings.escalation_connect_timeout_seconds,
-        lease_seconds=settings.escalation_lease_seconds,
-        poll_seconds=settings.escalation_poll_seconds,
-        concurrency=settings.escalation_concurrency,
-        allow_private=settings.allow_private_webhook_targets or settings.demo,
+        request_timeout=settings.escalation.request_timeout_seconds,
+        connect_timeout=settings.escalation.connect_timeout_seconds,
+        lease_seconds=settings.escalation.lease_seconds,
+        poll_seconds=settings.escalation.poll_seconds,
+        concurrency=settings.escalation.concurrency,
+        allow_private=settings.escalation.allow_private_targets or settings.demo.enabled,
     )
 
 
 def policy(settings: Settings) -> Policy:
     """Returns the retry policy from the settings."""
     return Policy(
-        schedule=tuple(settings.escalation_retry_schedule),
-        floor=settings.escalation_retry_floor_seconds,
+        schedule=tuple(settings.escalation.retry_schedule),
+        floor=settings.escalation.retry_floor_seconds,
     )
 
 
@@ -145,4 +145,4 @@ def dispatcher(engine: Engine, settings: Settings, desk: Desk) -> Dispatcher:
 
 def sweeper(engine: Engine, settings: Settings, desk: Desk) -> Sweeper:
     """Returns the sweep for this process."""
-    return Sweeper(engine, desk, seconds=settings.escalation_sweep_seconds, sweeps=SWEEPS)
+    return Sweeper(engine, desk, seconds=settings.escalation.sweep_seconds, sweeps=SWEEPS)

@@ -24,7 +24,7 @@ def migrate(settings: Settings) -> None:
     """Brings the database schema up to date."""
     from storage.migrate import upgrade
 
-    upgrade(settings.database_url)
+    upgrade(settings.database.url)
 
 
 def ensure_catalogs() -> None:
@@ -46,9 +46,10 @@ def serve(host: str, port: int, *, demo: bool) -> None:
         os.environ["DEMO"] = "true"
         os.environ.setdefault("DATABASE_URL", "sqlite:///var/demo.db")
     settings = Settings()
-    if not demo and "worker_process" not in settings.model_fields_set:
+    if not demo and "process" not in settings.worker.model_fields_set:
         # this process answers webhooks, a worker process does the rest (README, "How it works")
-        settings = settings.model_copy(update={"worker_process": True})
+        worker = settings.worker.model_copy(update={"process": True})
+        settings = settings.model_copy(update={"worker": worker})
     from bot.safety import KeyringError, install_keys
 
     try:

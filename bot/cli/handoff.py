@@ -57,7 +57,7 @@ def add_escalation_commands(
 
 def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) -> int:
     """Runs one hand-off command; returns the exit status."""
-    engine = db.make_engine(settings.database_url)
+    engine = db.make_engine(settings.database.url)
     try:
         with db.session(engine) as session:
             if args.command == "token":

@@ -117,7 +117,7 @@ class Ticker:
         self.scheduler.add_job(self.leases, id="tick:leases", seconds=self.seconds, **common)
         self.scheduler.add_job(self.retry_inbox, id="tick:inbox", seconds=self.seconds, **common)
         self.scheduler.add_job(self.safe_times, id="tick:safe", seconds=self.seconds, **common)
-        if self.settings is not None and self.settings.retention_enabled:
+        if self.settings is not None and self.settings.safety.retention_enabled:
             self.scheduler.add_job(self.retention, id="tick:retention", seconds=60, **common)
         self.scheduler.start()
 

@@ -74,7 +74,7 @@ def default_file_root() -> Path:
     """Returns FILE_STORE from the settings."""
     from bot.settings import Settings
 
-    return Settings().file_store
+    return Settings().files.store
 
 
 def erase_case(

@@ -40,26 +40,30 @@ ENCRYPTED_TYPES = (
 
 def configured_keys(settings: Settings) -> list[str]:
     """Returns the keys of ENCRYPTION_KEYS, current first (empty when unset)."""
-    if settings.encryption_keys is None:
+    if settings.safety.encryption_keys is None:
         return []
-    return [k.strip() for k in settings.encryption_keys.get_secret_value().split(",") if k.strip()]
+    return [
+        k.strip()
+        for k in settings.safety.encryption_keys.get_secret_value().split(",")
+        if k.strip()
+    ]
 
 
 def key_file(settings: Settings) -> Path:
     """Returns where the generated key lives: the setting, else next to the SQLite database."""
-    if settings.encryption_key_file is not None:
-        return settings.encryption_key_file
-    url = make_url(settings.database_url)
+    if settings.safety.encryption_key_file is not None:
+        return settings.safety.encryption_key_file
+    url = make_url(settings.database.url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return Path(f"{url.database}.key")
-    return settings.file_store.parent / "suara.key"
+    return settings.files.store.parent / "suara.key"
 
 
 def install(settings: Settings) -> None:
     """Sets the process keyring and address key from settings; refuses without keys outside
     the demo."""
     keys = configured_keys(settings)
-    generated = settings.demo or settings.encryption_allow_key_file
+    generated = settings.demo.enabled or settings.safety.encryption_allow_key_file
     if keys:
         crypto.use_keys(keys)
     elif not crypto.has_keys():
@@ -69,7 +73,7 @@ def install(settings: Settings) -> None:
                 "(or ENCRYPTION_ALLOW_KEY_FILE=true to use a generated key file)"
             )
         crypto.use_keys([generated_key(key_file(settings))])
-    address = settings.encryption_address_key
+    address = settings.safety.encryption_address_key
     if address is not None:
         crypto.use_address_key(address.get_secret_value())
     elif not crypto.has_address_key():

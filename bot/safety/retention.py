@@ -121,15 +121,15 @@ def purge_raw(session: Session, before: dt.datetime) -> int:
 
 def apply(session: Session, settings: Settings, now: dt.datetime) -> Counts:
     """Runs every retention rule once at `now`; returns what changed."""
-    drafts = abandoned_drafts(session, now - _days(settings.retention_draft_days))
+    drafts = abandoned_drafts(session, now - _days(settings.safety.retention_draft_days))
     for case_id in drafts:
         erase_case(session, case_id, ACTOR, "abandoned draft without consent", now,
-                   files=settings.file_store)  # fmt: skip
-    inactive = inactive_cases(session, now - _days(settings.retention_inactive_days))
+                   files=settings.files.store)  # fmt: skip
+    inactive = inactive_cases(session, now - _days(settings.safety.retention_inactive_days))
     for case_id in inactive:
-        minimise_case(session, case_id, now, settings.file_store)
-    raw = purge_raw(session, now - _days(settings.retention_raw_days))
-    ids_before = now - dt.timedelta(hours=settings.retention_chat_message_hours)
+        minimise_case(session, case_id, now, settings.files.store)
+    raw = purge_raw(session, now - _days(settings.safety.retention_raw_days))
+    ids_before = now - dt.timedelta(hours=settings.safety.retention_chat_message_hours)
     chat_ids = rows.purge_chat_messages_before(session, ids_before)
     return Counts(len(drafts), len(inactive), raw, chat_ids)
 
@@ -158,7 +158,7 @@ def run_once(
 ) -> Counts | None:
     """Runs the retention job if it is due (or forced); returns its counts, None when not run."""
     moment = now or dt.datetime.now(dt.UTC)
-    every = dt.timedelta(minutes=settings.retention_every_minutes)
+    every = dt.timedelta(minutes=settings.safety.retention_every_minutes)
     if not claim(engine, moment, every, force=force):
         return None
     try:
@@ -185,7 +185,7 @@ def command(settings: Settings) -> int:
     from bot.safety.keys import install
 
     install(settings)
-    engine = db.make_engine(settings.database_url)
+    engine = db.make_engine(settings.database.url)
     try:
         counts = run_once(engine, settings, force=True)
     finally:

@@ -53,7 +53,7 @@ def resolve(
             Outcome(body.outcome),
             body.reason,
             now,
-            handoff.settings.file_store,
+            handoff.settings.files.store,
         )
     except data_requests.RequestNotFound:
         raise HTTPException(status_code=404, detail="no such data request") from None

@@ -103,7 +103,7 @@ async def record_and_run(core: Core, chat_id: str, message_id: str, data: dict[s
 def register(core: Core, app: FastAPI) -> None:
     """Adds the demo's web channel (and its pages) when the demo is on."""
     core.add_channel(Channel.WEB, WebSender(), translate)
-    if core.settings.demo:
+    if core.settings.demo.enabled:
         app.include_router(router)
 
 

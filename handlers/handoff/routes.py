@@ -36,9 +36,9 @@ def register(core: Core, app: FastAPI) -> Handoff:
     app.add_exception_handler(HeldByOther, _conflict)
     app.add_exception_handler(InvalidTransition, _conflict)
     app.add_exception_handler(BadAction, _unprocessable)
-    if core.settings.demo:
+    if core.settings.demo.enabled:
         inbox_demo.register(app)
-    if core.settings.escalation_dispatch:
+    if core.settings.escalation.dispatch:
         core.background.extend((handoff.dispatcher.run, handoff.sweeper.run))
         core.on_stop.append(handoff.dispatcher.aclose)
     return handoff

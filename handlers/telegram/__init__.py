@@ -27,13 +27,13 @@ STOP_GRACE_SECONDS = 5.0
 def register(core: Core, app: FastAPI) -> None:
     """Adds the Telegram channel when TELEGRAM_BOT_TOKEN is set; does nothing otherwise."""
     settings = core.settings
-    if settings.telegram_bot_token is None:
+    if settings.telegram.bot_token is None:
         return
     driver = make_driver(settings)
     pacer = Pacer(
-        per_chat=settings.telegram_chat_rate,
-        chat_burst=settings.telegram_chat_burst,
-        overall=settings.telegram_overall_rate,
+        per_chat=settings.telegram.chat_rate,
+        chat_burst=settings.telegram.chat_burst,
+        overall=settings.telegram.overall_rate,
     )
     processor = Processor(core.inbox)
     ledger = ChatLedger(core.engine)
@@ -41,12 +41,12 @@ def register(core: Core, app: FastAPI) -> None:
     sender = TelegramSender(driver, pacer, ledger)
     core.add_channel(Channel.TELEGRAM, sender, translator)
     core.inbox.schedulers[Channel.TELEGRAM] = processor.submit
-    add_webhook_routes(app, build_router(processor, settings.telegram_webhook_secret))
+    add_webhook_routes(app, build_router(processor, settings.telegram.webhook_secret))
     app.state.telegram = processor
-    if settings.telegram_webhook_url is None:
-        poller = Poller(driver, processor, settings.telegram_poll_timeout)
+    if settings.telegram.webhook_url is None:
+        poller = Poller(driver, processor, settings.telegram.poll_timeout)
         core.background.append(poller.run)
-    elif settings.telegram_webhook_secret is None:
+    elif settings.telegram.webhook_secret is None:
         log.warning("TELEGRAM_WEBHOOK_SECRET is not set: the webhook refuses every update")
 
     async def stop() -> None:

@@ -21,7 +21,7 @@ class AdminError(RuntimeError):
 
 def webhook_url(settings: Settings) -> str:
     """Returns the public webhook URL: TELEGRAM_WEBHOOK_URL, completed with the route if needed."""
-    url = settings.telegram_webhook_url
+    url = settings.telegram.webhook_url
     if not url:
         raise AdminError("set TELEGRAM_WEBHOOK_URL to the public https URL of this server")
     if not url.startswith("https://"):
@@ -31,7 +31,7 @@ def webhook_url(settings: Settings) -> str:
 
 async def run(action: str, settings: Settings) -> list[str]:
     """Runs one action against the Bot API; returns lines to print."""
-    if settings.telegram_bot_token is None:
+    if settings.telegram.bot_token is None:
         raise AdminError("set TELEGRAM_BOT_TOKEN first")
     driver = make_driver(settings)
     try:
@@ -49,10 +49,10 @@ async def run(action: str, settings: Settings) -> list[str]:
 
 async def _set(settings: Settings, driver: Driver) -> list[str]:
     url = webhook_url(settings)
-    secret = settings.telegram_webhook_secret
+    secret = settings.telegram.webhook_secret
     if secret is None or not SECRET_FORMAT.match(secret.get_secret_value()):
         raise AdminError("set TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z a-z 0-9 _ -")
-    await driver.set_webhook(url, secret.get_secret_value(), settings.telegram_max_connections)
+    await driver.set_webhook(url, secret.get_secret_value(), settings.telegram.max_connections)
     return [f"webhook set: {url}", f"update types: {', '.join(ALLOWED_UPDATES)}"]
 
 

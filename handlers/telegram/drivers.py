@@ -229,12 +229,12 @@ def quiet_libraries() -> None:
 
 def make_driver(settings: Settings) -> Driver:
     """Returns the driver TELEGRAM_DRIVER names, talking to TELEGRAM_API_BASE_URL."""
-    assert settings.telegram_bot_token is not None, "no TELEGRAM_BOT_TOKEN"
+    assert settings.telegram.bot_token is not None, "no TELEGRAM_BOT_TOKEN"
     quiet_libraries()
-    token = settings.telegram_bot_token.get_secret_value()
-    base = settings.telegram_api_base_url.rstrip("/")
+    token = settings.telegram.bot_token.get_secret_value()
+    base = settings.telegram.api_base_url.rstrip("/")
     library: Library
-    if settings.telegram_driver is TelegramDriver.AIOGRAM:
+    if settings.telegram.driver is TelegramDriver.AIOGRAM:
         from handlers.telegram.aiogram_driver import AiogramLibrary
 
         library = AiogramLibrary(token, base)

@@ -61,7 +61,7 @@ class GroupPresses:
         self.core, self.driver = core, driver
         hooks = [h for h in core.runner.after_turn if isinstance(h, EscalationHook)]
         self.desk: Desk = hooks[0].desk if hooks else build_desk(core.settings)
-        self.groups = load_groups(self.desk.directory, core.settings.escalation_offices_file)
+        self.groups = load_groups(self.desk.directory, core.settings.escalation.offices_file)
         self.writer = Writer(core.catalogs, self.desk.directory)
 
     async def handle(self, press: TgCallback) -> Answer:

@@ -19,27 +19,27 @@ from handlers.whatsapp.window import WindowBook
 def register(core: Core, app: FastAPI) -> None:
     """Adds the channel when the access token, app secret and phone number id are all set."""
     settings = core.settings
-    token, secret = settings.whatsapp_access_token, settings.whatsapp_app_secret
-    phone_number_id = settings.whatsapp_phone_number_id
+    token, secret = settings.whatsapp.access_token, settings.whatsapp.app_secret
+    phone_number_id = settings.whatsapp.phone_number_id
     if token is None or secret is None or not phone_number_id:
         return
     client = GraphClient(
-        base_url=settings.whatsapp_api_base_url,
+        base_url=settings.whatsapp.api_base_url,
         token=token.get_secret_value(),
         phone_number_id=phone_number_id,
-        timeout=settings.whatsapp_timeout_seconds,
+        timeout=settings.whatsapp.timeout_seconds,
     )
     languages = tuple(
-        x.strip() for x in settings.whatsapp_template_language.split(",") if x.strip()
+        x.strip() for x in settings.whatsapp.template_language.split(",") if x.strip()
     )
-    template = Template(settings.whatsapp_template_name, languages or ("id",))
-    pacer = Pacer(settings.whatsapp_pair_burst, settings.whatsapp_pair_interval_seconds)
+    template = Template(settings.whatsapp.template_name, languages or ("id",))
+    pacer = Pacer(settings.whatsapp.pair_burst, settings.whatsapp.pair_interval_seconds)
     memo = Memo()  # senders' chats and open windows; a closed window is forgotten here too
     windows = WindowBook(core.engine, memo)
     sender = WhatsAppSender(client, core.engine, windows, template, pacer)
-    translator = Translator(core, client, windows, mark_read=settings.whatsapp_mark_read)
+    translator = Translator(core, client, windows, mark_read=settings.whatsapp.mark_read)
     core.add_channel(Channel.WHATSAPP, sender, translator)
-    verify_token = settings.whatsapp_verify_token
+    verify_token = settings.whatsapp.verify_token
     intake = Intake(
         core,
         app_secret=secret.get_secret_value(),

@@ -72,7 +72,7 @@ def main() -> None:
     """Entry point of `python -m handlers.worker.process`."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
-    os.nice(settings.worker_nice)
+    os.nice(settings.worker.nice)
     asyncio.run(work(settings))
 
 

@@ -19,7 +19,7 @@ def catalogs() -> Catalogs:
 
 @pytest.fixture(scope="session")
 def context(catalogs: Catalogs) -> Context:
-    contacts = load_contacts(Settings().help_contacts_file)
+    contacts = load_contacts(Settings().files.help_contacts_file)
     return Context(contacts=contacts.contacts, aliases=catalogs.aliases())
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from fastapi.testclient import TestClient
+from settings_helpers import make_settings
 
 from bot.casework.handoff import Handoff
 from bot.cli.handoff import run
@@ -38,7 +39,7 @@ secret = "{SECRETS["kl"]}"
 def settings(database_url: str, tmp_path: Path) -> Settings:
     path = tmp_path / "offices.toml"
     path.write_text(OFFICES, encoding="utf-8")
-    return Settings(
+    return make_settings(
         database_url=database_url,
         escalation_offices_file=path,
         file_store=tmp_path / "files",

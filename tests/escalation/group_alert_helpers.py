@@ -76,7 +76,7 @@ class GroupApp(Harness):
         """Returns the app's desk with the caseworker-group alert channel."""
         hook = next(h for h in self.core.runner.after_turn if isinstance(h, EscalationHook))
         channel = group_alerts(
-            self.core.catalogs, hook.desk.directory, self.settings.escalation_offices_file
+            self.core.catalogs, hook.desk.directory, self.settings.escalation.offices_file
         )
         return dataclasses.replace(hook.desk, alerts=(channel,))
 

@@ -15,8 +15,8 @@ import httpx
 import pytest
 import uvicorn
 from esc_receiver import closed_port
+from settings_helpers import make_settings
 
-from bot.settings import Settings
 from handlers.app import create_app
 from storage.migrate import upgrade
 
@@ -28,7 +28,7 @@ def demo(tmp_path: Path) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     upgrade(url)
-    settings = Settings(
+    settings = make_settings(
         database_url=url,
         demo=True,
         file_store=tmp_path / "files",

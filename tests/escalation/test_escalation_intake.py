@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from esc_helpers import desk_of, dispatcher, endpoint, escalate, make_case
 from esc_receiver import Receiver
+from settings_helpers import make_settings
 from sqlalchemy import Engine
 from sqlmodel import col, func, select
 
@@ -17,7 +18,6 @@ from bot.casework.desk import EscalationHook, triggers
 from bot.envelopes import Channel, InboundEvent, StoredMedia
 from bot.i18n import Catalogs
 from bot.runtime.runner import Runner
-from bot.settings import Settings
 from escalation import service
 from escalation.desk import Desk
 from flows.context import Context
@@ -31,7 +31,7 @@ PLANTED = ("ZZCITY", "ZZSTORY", "ZZNAME", "Aminah", "+85291234567", "9,000", "Ma
 
 
 def runner(engine: Engine, desk: Desk, tmp_path: Path) -> Runner:
-    settings = Settings(escalation_offices_file=tmp_path / "none.toml")
+    settings = make_settings(escalation_offices_file=tmp_path / "none.toml")
     return Runner(engine, Catalogs(), Context(), after_turn=[EscalationHook(settings, desk)])
 
 

@@ -24,12 +24,13 @@ from group_alert_helpers import (
     group_message,
     settings_for,
 )
+from settings_helpers import make_settings
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.casework.group_alerts import EDIT_KEY, GroupVerb, button_data, parse_press
 from bot.cli import handoff as escalation_cli
-from bot.settings import Settings, TelegramDriver
+from bot.settings import TelegramDriver
 from escalation import deadlines, service
 from handlers.telegram.updates import ChatType, TgCallback
 from storage import caseworkers, db
@@ -252,7 +253,7 @@ def test_link_telegram_cli(engine: Engine, database_url: str) -> None:
         system = caseworkers.system_caseworker(
             session=session, key="endpoint:x", name="x", office="jakarta"
         )
-    settings = Settings(database_url=database_url)
+    settings = make_settings(database_url=database_url)
 
     def run(*words: str) -> tuple[int, str]:
         out = io.StringIO()

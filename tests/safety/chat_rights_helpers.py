@@ -1,4 +1,4 @@
-"""Builders for the consent, data-rights and code-word chat tests (helper B, issue 6)."""
+"""Builders for the consent, data-rights and code-word chat tests."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def make_runner(engine: Engine) -> Runner:
     """Returns a real runner with the configured help contacts."""
     from flows.context import Context
 
-    contacts = load_contacts(Settings().help_contacts_file)
+    contacts = load_contacts(Settings().files.help_contacts_file)
     context = Context(contacts=contacts.contacts, aliases=catalogs().aliases())
     return Runner(engine, catalogs(), context)
 

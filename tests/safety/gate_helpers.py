@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from settings_helpers import make_settings
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
@@ -57,7 +58,7 @@ secret = "{SECRET}"
 def settings(database_url: str, tmp_path: Path, partner_url: str | None = None) -> Settings:
     path = tmp_path / "offices.toml"
     path.write_text(offices_toml(partner_url or "https://partner.example.org/hooks"), "utf-8")
-    return Settings(
+    return make_settings(
         database_url=database_url,
         escalation_offices_file=path,
         file_store=tmp_path / "files",

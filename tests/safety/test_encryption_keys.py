@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from enc_helpers import KEY1, KEY2
 from keyring_values import TEST_ADDRESS_KEY
+from settings_helpers import make_settings
 
 from bot.cli.commands import main
 from bot.safety import keys
-from bot.settings import Settings
 from storage import crypto
 
 
@@ -34,7 +34,7 @@ def no_keyring(encryption_keys: tuple[str, ...]) -> Iterator[None]:
 
 
 def test_configured_keys_are_used_first_one_current(no_keyring: None, tmp_path: Path) -> None:
-    settings = Settings(encryption_keys=f"{KEY2}, {KEY1}", database_url="sqlite://")
+    settings = make_settings(encryption_keys=f"{KEY2}, {KEY1}", database_url="sqlite://")
     keys.install(settings)
     token = crypto.encrypt(b"x")
     crypto.use_keys([KEY2])
@@ -42,7 +42,7 @@ def test_configured_keys_are_used_first_one_current(no_keyring: None, tmp_path: 
 
 
 def test_serve_refuses_to_start_without_keys(no_keyring: None, tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'suara.db'}")
+    settings = make_settings(database_url=f"sqlite:///{tmp_path / 'suara.db'}")
     with pytest.raises(crypto.KeyringError, match="ENCRYPTION_KEYS"):
         keys.install(settings)
     assert not crypto.has_keys()
@@ -53,7 +53,7 @@ def test_the_demo_creates_a_private_key_file_and_logs_no_key(
     no_keyring: None, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'demo.db'}", demo=True)
+    settings = make_settings(database_url=f"sqlite:///{tmp_path / 'demo.db'}", demo=True)
     keys.install(settings)
     path = tmp_path / "demo.db.key"
     key = path.read_text().strip()
@@ -67,7 +67,7 @@ def test_the_demo_creates_a_private_key_file_and_logs_no_key(
 
 
 def test_serve_may_use_the_key_file_when_allowed_by_name(no_keyring: None, tmp_path: Path) -> None:
-    settings = Settings(
+    settings = make_settings(
         database_url="sqlite://",
         encryption_allow_key_file=True,
         encryption_key_file=tmp_path / "k" / "suara.key",
@@ -126,7 +126,8 @@ def no_address_key() -> Iterator[None]:
 def test_serve_refuses_to_start_without_an_address_key(
     no_address_key: None, tmp_path: Path
 ) -> None:
-    settings = Settings(encryption_keys=KEY1, database_url=f"sqlite:///{tmp_path / 'suara.db'}")
+    url = f"sqlite:///{tmp_path / 'suara.db'}"
+    settings = make_settings(encryption_keys=KEY1, database_url=url)
     with pytest.raises(crypto.KeyringError, match="ENCRYPTION_ADDRESS_KEY"):
         keys.install(settings)
     assert not crypto.has_address_key()
@@ -136,12 +137,12 @@ def test_the_address_key_comes_from_settings_or_the_demo_key_file(
     no_address_key: None, tmp_path: Path
 ) -> None:
     chosen = crypto.new_address_key()
-    keys.install(Settings(encryption_address_key=chosen, database_url="sqlite://"))
+    keys.install(make_settings(encryption_address_key=chosen, database_url="sqlite://"))
     sealed = crypto.seal("6281234567890")
     assert sealed == crypto.seal("6281234567890")  # deterministic: lookups work
     assert "6281234567890" not in sealed
     crypto.clear_address_key()
-    keys.install(Settings(database_url=f"sqlite:///{tmp_path / 'demo.db'}", demo=True))
+    keys.install(make_settings(database_url=f"sqlite:///{tmp_path / 'demo.db'}", demo=True))
     path = tmp_path / "demo.db.key.address"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert crypto.seal("6281234567890") != sealed  # another key

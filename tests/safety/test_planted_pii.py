@@ -24,6 +24,7 @@ from enc_helpers import gps_jpeg
 from fastapi.testclient import TestClient
 from pii_receiver import BodyReceiver
 from PIL import ExifTags, Image
+from settings_helpers import make_settings
 from sqlmodel import select
 
 from bot.casework import desk as escalations
@@ -153,7 +154,7 @@ def test_planted_personal_data_appears_nowhere_but_reads_back(
     upgrade(database_url)
     photo = gps_jpeg(make=CAMERA, comment=PHOTO_NOTE)
     with BodyReceiver() as receiver:
-        settings = Settings(
+        settings = make_settings(
             database_url=database_url,
             demo=True,
             file_store=tmp_path / "files",

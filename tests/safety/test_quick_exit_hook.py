@@ -28,7 +28,7 @@ CATALOGS = Catalogs()
 
 @pytest.fixture
 def runner(engine: Engine) -> Runner:
-    contacts = load_contacts(Settings().help_contacts_file)
+    contacts = load_contacts(Settings().files.help_contacts_file)
     context = Context(contacts=contacts.contacts, aliases=CATALOGS.aliases())
     return Runner(engine, CATALOGS, context)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from planted_rows import NOW, dump_database, plant_case
+from settings_helpers import make_settings
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
@@ -28,7 +29,7 @@ def store(tmp_path: Path) -> FileStore:
 
 
 def settings_for(engine: Engine, store: FileStore) -> Settings:
-    return Settings(database_url=engine.url.render_as_string(hide_password=False),
+    return make_settings(database_url=engine.url.render_as_string(hide_password=False),
                     file_store=store.root)  # fmt: skip
 
 

@@ -54,7 +54,7 @@ def test_next_safe_time(
 @pytest.fixture
 def runner(engine: Engine) -> Runner:
     catalogs = Catalogs()
-    contacts = load_contacts(Settings().help_contacts_file)
+    contacts = load_contacts(Settings().files.help_contacts_file)
     return Runner(engine, catalogs, Context(contacts=contacts.contacts, aliases=catalogs.aliases()))
 
 

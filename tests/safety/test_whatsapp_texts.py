@@ -103,7 +103,7 @@ def longest_string(node: Any) -> int:
 
 @pytest.fixture
 def runner(engine: Engine) -> Runner:
-    contacts = load_contacts(Settings().help_contacts_file)
+    contacts = load_contacts(Settings().files.help_contacts_file)
     return Runner(engine, CATALOGS, Context(contacts=contacts.contacts, aliases=CATALOGS.aliases()))
 
 

@@ -10,10 +10,11 @@ import pytest
 from corpus import load, names, raw
 from fakebot import TOKEN
 from pydantic import SecretStr
+from settings_helpers import make_settings
 
 from bot.core import Core
 from bot.envelopes import Channel
-from bot.settings import Settings, TelegramDriver
+from bot.settings import TelegramDriver
 from flows.vocabulary import Command, InputKind, MediaKind
 from handlers.telegram.drivers import Driver, make_driver
 from handlers.telegram.translate import TelegramTranslator
@@ -24,7 +25,7 @@ USER = 555000111
 
 @pytest.fixture
 async def parser(driver: TelegramDriver) -> AsyncIterator[Driver]:
-    settings = Settings(
+    settings = make_settings(
         telegram_bot_token=SecretStr(TOKEN),
         telegram_api_base_url="http://127.0.0.1:9",
         telegram_driver=driver,

@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 from fakebot import TOKEN, FakeBotAPI
 from pydantic import SecretStr
+from settings_helpers import make_settings
 
-from bot.settings import Settings, TelegramDriver
+from bot.settings import TelegramDriver
 from handlers.telegram.drivers import Driver, make_driver
 from handlers.telegram.updates import Entity, KeyButton, TgError
 
@@ -17,7 +18,7 @@ CHAT = 555000111
 
 @pytest.fixture
 async def client(fake: FakeBotAPI, driver: TelegramDriver) -> AsyncIterator[Driver]:
-    settings = Settings(
+    settings = make_settings(
         telegram_bot_token=SecretStr(TOKEN),
         telegram_api_base_url=fake.base_url,
         telegram_driver=driver,

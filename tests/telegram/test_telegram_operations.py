@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from fakebot import TOKEN, FakeBotAPI
+from settings_helpers import overridden
 from sqlalchemy import text
 from sqlmodel import SQLModel
 from tg_harness import SECRET, Harness
@@ -28,7 +29,7 @@ async def eventually(check: Callable[[], bool], seconds: float = 15.0) -> None:
 
 
 async def test_long_polling_without_a_webhook_url(settings: Settings, fake: FakeBotAPI) -> None:
-    polling = settings.model_copy(update={"telegram_webhook_url": None, "telegram_poll_timeout": 1})
+    polling = overridden(settings, telegram_webhook_url=None, telegram_poll_timeout=1)
     fake.webhook = {"url": "https://old.example.org/hook"}  # left over: polling removes it first
     harness = Harness(polling, fake)
     await harness.start(background=True)
@@ -92,7 +93,7 @@ def test_set_webhook_refuses_missing_or_unsafe_settings(
     changes: dict[str, object],
     complaint: str,
 ) -> None:
-    assert admin.main("set", settings.model_copy(update=changes)) == 2
+    assert admin.main("set", overridden(settings, **changes)) == 2
     assert complaint in capsys.readouterr().out
     assert fake.of("setWebhook") == []
 
@@ -105,7 +106,7 @@ def test_cli_runs_the_command_from_the_environment(
 ) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", fake.base_url)
-    monkeypatch.setenv("TELEGRAM_DRIVER", settings.telegram_driver.value)
+    monkeypatch.setenv("TELEGRAM_DRIVER", settings.telegram.driver.value)
     assert cli.main(["telegram-webhook", "info"]) == 0
     assert "url: " in capsys.readouterr().out
     assert [c.method for c in fake.calls] == ["getWebhookInfo"]
@@ -139,6 +140,6 @@ async def test_token_never_in_logs_rows_or_payloads(
             for row in connection.execute(text(f'SELECT * FROM "{table.name}"')):
                 dumped = repr(tuple(row))
                 assert secret_half not in dumped, table.name
-    stored = [p.name for p in harness.settings.file_store.rglob("*") if p.is_file()]
+    stored = [p.name for p in harness.settings.files.store.rglob("*") if p.is_file()]
     assert stored
     assert not any(secret_half in name for name in stored)

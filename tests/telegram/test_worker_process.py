@@ -169,7 +169,7 @@ def test_serve_runs_a_worker_process_unless_told_not_to(
         monkeypatch.setenv("WORKER_PROCESS", given)
     cli.serve("127.0.0.1", 8000, demo=False)
     assert len(served) == 1
-    assert core_of(served[0]).settings.worker_process is expected
+    assert core_of(served[0]).settings.worker.process is expected
     assert (served[0].state.worker is not None) is expected  # a link only where a worker runs
 
 

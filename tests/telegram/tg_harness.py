@@ -12,6 +12,7 @@ from corpus import Builder
 from fakebot import TOKEN, FakeBotAPI
 from fastapi import FastAPI
 from pydantic import SecretStr
+from settings_helpers import make_settings
 
 from bot.core import Core
 from bot.settings import Settings, TelegramDriver
@@ -48,7 +49,7 @@ def webhook_settings(
         "telegram_chat_burst": 1000,
         "telegram_overall_rate": 1000.0,
     }
-    return Settings(**(values | extra))
+    return make_settings(**(values | extra))
 
 
 class Harness:

@@ -10,10 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 from fake_graph import Served
+from settings_helpers import make_settings
 from wa_bodies import APP_SECRET, VERIFY_TOKEN, contact, envelope, meta_bytes, sign, text, value
 from wa_harness import BODIES, WaApp, running
 
-from bot.settings import Settings
 from handlers.app import create_app
 from storage import models
 
@@ -206,7 +206,7 @@ async def test_other_phone_number_of_the_same_app_is_not_answered(wa_lite: WaApp
 
 async def test_channel_is_off_without_its_settings(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'off.db'}"
-    settings = Settings(_env_file=None, database_url=url, file_store=tmp_path)  # type: ignore[call-arg]
+    settings = make_settings(env_file=None, database_url=url, file_store=tmp_path)
     app = create_app(settings, background=False)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://t"

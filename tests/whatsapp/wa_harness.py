@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from fake_graph import PHONE_NUMBER_ID, TOKEN, FakeGraph, Sent, Served, media_sha256_b64
 from fastapi import FastAPI
+from settings_helpers import make_settings
 from sqlmodel import col, select
 from wa_bodies import (
     APP_SECRET,
@@ -37,8 +38,8 @@ BODIES = Path(__file__).parent / "bodies"
 
 def wa_settings(database_url: str, files: Path, api_base_url: str, **extra: Any) -> Settings:
     """Returns settings with the WhatsApp channel on, pointed at the fake."""
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+    return make_settings(
+        env_file=None,
         database_url=database_url,
         file_store=files,
         whatsapp_access_token=TOKEN,
