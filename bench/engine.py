@@ -7,13 +7,9 @@ simulated reporter, through the real runner, on SQLite (file, WAL, synchronous=F
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
-import platform
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -21,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.append(str(Path(__file__).resolve().parent))
 
-import loadkit  # noqa: E402, F401  (sets the encryption keys of the run)
+import harness  # noqa: E402  (sets the encryption keys of the run)
 
 from bot.envelopes import Channel, InboundEvent  # noqa: E402
 from bot.i18n import Catalogs  # noqa: E402
@@ -32,7 +28,6 @@ from flows.context import Context  # noqa: E402
 from flows.engine import advance  # noqa: E402
 from flows.vocabulary import InputKind, UserInput  # noqa: E402
 from storage import db  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
 
 REPORT: list[tuple[str, str]] = [
     ("text", "Hello"),
@@ -86,23 +81,16 @@ def pure_turns_per_second(context: Context, reports: int) -> float:
 
 def event(chat: str, kind: str, value: str, at: dt.datetime) -> InboundEvent:
     """Returns one inbound event of the scripted report."""
-    if kind == "press":
-        return InboundEvent(
-            channel=Channel.WEB,
-            chat_id=chat,
-            user_id=chat,
-            kind=InputKind.CHOICE,
-            at=at,
-            choice_id=value,
-        )
+    said = user_input(kind, value, at)
     return InboundEvent(
         channel=Channel.WEB,
         chat_id=chat,
         user_id=chat,
-        kind=InputKind.TEXT,
+        kind=said.kind,
         at=at,
-        text=value,
-        locale_hint="en",
+        choice_id=said.choice_id,
+        text=said.text,
+        locale_hint=said.locale_hint,
     )
 
 
@@ -124,64 +112,38 @@ def full_turns_per_second(runner: Runner, reports: int, threads: int, tag: str) 
     return reports * len(REPORT) / (time.perf_counter() - began)
 
 
-def fresh_postgres(url: str, run: int) -> str:
-    """Returns a URL to an empty schema of its own on the given server."""
-    import sqlalchemy
-
-    schema = f"bench_{os.getpid()}_{run}"
-    engine = sqlalchemy.create_engine(db.normalise_url(url))
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    engine.dispose()
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options=-csearch_path%3D{schema}"
-
-
-def machine() -> str:
-    """Returns a one-line description of this machine."""
-    cpu = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
-
-
 def main() -> None:
     """Runs every measurement and prints the table."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--postgres", default=os.environ.get("SUARA_TEST_POSTGRES_URL"))
-    parser.add_argument("--runs", type=int, default=3)
+    parser = harness.parser(__doc__)
     parser.add_argument("--reports", type=int, default=40)
     args = parser.parse_args()
     catalogs = Catalogs()
     contacts = load_contacts(Settings().files.help_contacts_file).contacts
     context = Context(contacts, catalogs.aliases())
     results: dict[str, list[float]] = {}
+    targets = {"SQLite": None, "PostgreSQL": args.postgres} if args.postgres else {"SQLite": None}
     for run in range(args.runs):
         results.setdefault("pure engine, 1 thread", []).append(pure_turns_per_second(context, 200))
-        targets = {"SQLite": lambda run=run: f"sqlite:///{tempfile.mkdtemp()}/bench{run}.db"}
-        if args.postgres:
-            targets["PostgreSQL"] = lambda run=run: fresh_postgres(args.postgres, run)
-        for name, make_url in targets.items():
+        for name, postgres in targets.items():
             for threads in (1, 4):
-                url = make_url()
-                upgrade(url)
-                engine = db.make_engine(url)
-                runner = Runner(engine, catalogs, context)
-                rate = full_turns_per_second(runner, args.reports, threads, f"r{run}")
-                results.setdefault(f"full turn, {name}, {threads} thread(s)", []).append(rate)
-                engine.dispose()
-    print(f"Machine: {machine()}")  # noqa: T201
-    print(f"Runs: {args.runs}; turns per whole report: {len(REPORT)}\n")  # noqa: T201
+                with harness.fresh_database(postgres) as url:
+                    engine = db.make_engine(url)
+                    runner = Runner(engine, catalogs, context)
+                    rate = full_turns_per_second(runner, args.reports, threads, f"r{run}")
+                    results.setdefault(f"full turn, {name}, {threads} thread(s)", []).append(rate)
+                    engine.dispose()
+    print_table(results, args.runs)
+
+
+def print_table(results: dict[str, list[float]], runs: int) -> None:
+    """Prints the machine, then one Markdown row per measurement: the median and every run."""
+    print(f"Machine: {harness.machine(system=True)}")  # noqa: T201
+    print(f"Runs: {runs}; turns per whole report: {len(REPORT)}\n")  # noqa: T201
     print("| measurement | turns/s (median) | runs |")  # noqa: T201
     print("|---|---:|---|")  # noqa: T201
     for name, rates in results.items():
-        runs = ", ".join(f"{r:,.0f}" for r in rates)
-        print(f"| {name} | {statistics.median(rates):,.0f} | {runs} |")  # noqa: T201
+        shown = ", ".join(f"{r:,.0f}" for r in rates)
+        print(f"| {name} | {statistics.median(rates):,.0f} | {shown} |")  # noqa: T201
 
 
 if __name__ == "__main__":

@@ -1,29 +1,24 @@
-"""What the webhook load benchmarks share: processes, ports, schemas, timing and percentiles."""
+"""What the webhook load benchmarks share: the command line, servers, timing and percentiles."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
-import platform
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import harness
 from fastapi import FastAPI, Request, Response
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
-from storage import crypto
-from storage.db import normalise_url
+from harness import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,18 +42,12 @@ class Result:
     handled_per_s: float
 
 
-def bench_keys() -> dict[str, str]:
-    """Sets this process's encryption keys: fresh for a run, inherited by its child processes."""
-    os.environ.setdefault("ENCRYPTION_KEYS", crypto.new_key())
-    os.environ.setdefault("ENCRYPTION_ADDRESS_KEY", crypto.new_address_key())
-    crypto.use_keys([os.environ["ENCRYPTION_KEYS"]])
-    crypto.use_address_key(os.environ["ENCRYPTION_ADDRESS_KEY"])
-    names = ("ENCRYPTION_KEYS", "ENCRYPTION_ADDRESS_KEY")
-    return {name: os.environ[name] for name in names}
-
-
-KEYS = bench_keys()
-"""The encryption keys of this benchmark run (its Suara processes get them too)."""
+def load_parser(doc: str | None, *, reporters: int) -> argparse.ArgumentParser:
+    """Returns the bench command line with --reporters (how many) and --connections (in flight)."""
+    found = harness.parser(doc)
+    found.add_argument("--reporters", type=int, default=reporters)
+    found.add_argument("--connections", type=int, default=32)
+    return found
 
 
 def process_env() -> dict[str, str]:
@@ -79,13 +68,6 @@ def bare_app(path: str) -> FastAPI:
         return Response(status_code=200)
 
     return app
-
-
-def free_port() -> int:
-    """Returns a loopback port nobody listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _up(url: str) -> bool:
@@ -117,22 +99,6 @@ def server(target: str, env: dict[str, str], keep_alive: int = 120) -> Iterator[
         process.wait(timeout=30)
 
 
-@contextlib.contextmanager
-def postgres_schema(base: str, prefix: str) -> Iterator[str]:
-    """Yields the URL of a fresh schema, dropped afterwards."""
-    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalise_url(base))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def percentile(values: Sequence[float], q: float) -> float:
     """Returns the q-th percentile (nearest rank), 0 for no values."""
     ordered = sorted(values)
@@ -160,12 +126,3 @@ async def wait_replies(reporters: Sequence[Timed], counts: list[int], limit: flo
             missing = sum(expected - len(r.replies) for r in reporters)
             raise RuntimeError(f"{missing} replies never arrived")
         await asyncio.sleep(0.05)
-
-
-def cpu_model() -> str:
-    """Returns the CPU's model name, for the results table."""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()

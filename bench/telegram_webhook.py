@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -35,10 +33,12 @@ import uvicorn
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "telegram"), str(ROOT / "bench")]
 
+import harness  # noqa: E402
 import loadkit  # noqa: E402
 from fakebot import TOKEN, Call, FakeBotAPI  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
-from loadkit import Result, cpu_model, postgres_schema, server  # noqa: E402
+from harness import postgres_schema  # noqa: E402
+from loadkit import Result, server  # noqa: E402
 from telegram_load import PHOTO, REPORT, SECRET, reporter  # noqa: E402
 from webhook_load import FakeProcess, burst, conversation, reply_counts  # noqa: E402
 
@@ -65,7 +65,7 @@ def serve_fake(port: int, replies: Any) -> None:
 
 def suara_env(database_url: str, files: Path, fake: FakeProcess, driver: str) -> dict[str, str]:
     return {
-        **loadkit.KEYS,
+        **harness.KEYS,
         **loadkit.process_env(),
         "DATABASE_URL": database_url,
         "FILE_STORE": str(files),
@@ -126,7 +126,7 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
     """Returns the Markdown table of medians (and each run's figure in brackets)."""
     ceiling = median([r["bare"].updates_per_s for r in runs])
     lines = [
-        f"Machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}; "
+        f"Machine: {harness.machine()}; "
         f"driver {args.driver}; {args.reporters} reporters x {len(REPORT)} updates; "
         f"{args.connections} connections; {len(runs)} runs (medians).",
         "",
@@ -155,11 +155,7 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", default=os.environ.get("SUARA_TEST_POSTGRES_URL"))
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--reporters", type=int, default=64)
-    parser.add_argument("--connections", type=int, default=32)
+    parser = loadkit.load_parser(__doc__, reporters=64)
     parser.add_argument("--driver", choices=("ptb", "aiogram"), default="ptb")
     args = parser.parse_args()
     runs = []

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-from loadkit import Result, first_reply_latencies, free_port, percentile, wait_replies
+from harness import free_port
+from loadkit import Result, first_reply_latencies, percentile, wait_replies
 
 
 @dataclass

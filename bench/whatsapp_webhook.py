@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -37,10 +35,12 @@ import uvicorn
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "whatsapp"), str(ROOT / "bench")]
 
+import harness  # noqa: E402
 import loadkit  # noqa: E402
 from fake_graph import PHONE_NUMBER_ID, TOKEN, FakeGraph, Sent, media_sha256_b64  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
-from loadkit import Result, cpu_model, postgres_schema, server  # noqa: E402
+from harness import postgres_schema  # noqa: E402
+from loadkit import Result, server  # noqa: E402
 from wa_bodies import APP_SECRET, contact, envelope, image, meta_bytes, sign, value  # noqa: E402
 from wa_bodies import message as wa_message  # noqa: E402
 from webhook_load import FakeProcess, Reporter, burst, conversation, reply_counts  # noqa: E402
@@ -83,7 +83,7 @@ def serve_graph(port: int, replies: Any) -> None:
 
 def suara_env(database_url: str, files: Path, api_base_url: str) -> dict[str, str]:
     return {
-        **loadkit.KEYS,
+        **harness.KEYS,
         **loadkit.process_env(),
         "DATABASE_URL": database_url,
         "FILE_STORE": str(files),
@@ -185,22 +185,16 @@ def table(results: dict[str, list[Result]], args: argparse.Namespace) -> str:
         lines[-1] += (
             f"| {median(found, 'handled_per_s'):,.0f} | {runs} |" if replies else f"| – | {runs} |"
         )
-    cpu = cpu_model()
     lines += [
         "",
         f"{args.runs} runs, {args.reporters} reporters x {len(REPORT)} updates per burst, "
-        f"{args.connections} connections; machine: {os.cpu_count()} cores, {cpu}, "
-        f"Python {platform.python_version()}, {platform.system()}.",
+        f"{args.connections} connections; machine: {harness.machine(system=True)}.",
     ]
     return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", default=os.environ.get("SUARA_TEST_POSTGRES_URL"))
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--reporters", type=int, default=32)
-    parser.add_argument("--connections", type=int, default=32)
+    parser = loadkit.load_parser(__doc__, reporters=32)
     parser.add_argument("--quick", action="store_true", help="1 run, 8 reporters, 8 connections")
     args = parser.parse_args()
     if args.quick:

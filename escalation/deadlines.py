@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from escalation.desk import LAST_LEVEL, Desk, timeline
 from escalation.fanout import alert_channels, send
-from escalation.offices import LEVELS
+from escalation.offices import LEVELS, Endpoint
 from escalation.status import WAITING, Status
 from storage import escalations
 from storage.escalation_models import Escalation
@@ -41,19 +41,44 @@ def re_escalate(
         return
     assert case.id is not None
     previous = escalation.level
+    targets = _climb(session, desk, escalation, case.id)
+    _rearm(session, desk, escalation, now)
+    timeline(
+        session,
+        case.id,
+        "escalation_re_escalated",
+        "system",
+        from_level=previous,
+        to_level=escalation.level,
+        level_name=LEVELS[escalation.level],
+    )
+    _tell_level(session, desk, escalation, case, targets, now)
+    log.warning(
+        "escalation re-escalated", extra={"escalation_id": escalation.id, "level": escalation.level}
+    )
+
+
+def _climb(
+    session: Session, desk: Desk, escalation: Escalation, case_id: int
+) -> tuple[Endpoint, ...]:
+    """Raises the level to the next one somebody serves (or the last); returns its targets."""
     while True:
         escalation.level += 1
         targets = desk.directory.targets(escalation.office, escalation.level)
         if targets or escalation.level >= LAST_LEVEL:
-            break
+            return targets
         timeline(
             session,
-            case.id,
+            case_id,
             "escalation_level_skipped",
             "system",
             level=escalation.level,
             level_name=LEVELS[escalation.level],
         )
+
+
+def _rearm(session: Session, desk: Desk, escalation: Escalation, now: dt.datetime) -> None:
+    """Reopens the escalation at its new level with the deadline that level gets, and writes it."""
     escalation.status = Status.OPEN.value
     escalation.sequence += 1
     deadlines = desk.directory.deadlines
@@ -62,16 +87,17 @@ def re_escalate(
     escalation.ack_due_at = due
     session.add(escalation)
     session.flush()
-    name = LEVELS[escalation.level]
-    timeline(
-        session,
-        case.id,
-        "escalation_re_escalated",
-        "system",
-        from_level=previous,
-        to_level=escalation.level,
-        level_name=name,
-    )
+
+
+def _tell_level(
+    session: Session,
+    desk: Desk,
+    escalation: Escalation,
+    case: Case,
+    targets: tuple[Endpoint, ...],
+    now: dt.datetime,
+) -> None:
+    """Queues the re-escalation for the new level; at the last level the operator is alerted."""
     key = f"open{escalation.opened_count}_l{escalation.level}"
     send(
         session,
@@ -85,11 +111,8 @@ def re_escalate(
         now=now,
     )
     alert_channels(session, desk, escalation, case, "escalation.re_escalated")
-    if last:
+    if escalation.level >= LAST_LEVEL:
         _operator_alert(session, escalation, case, reminder=0)
-    log.warning(
-        "escalation re-escalated", extra={"escalation_id": escalation.id, "level": escalation.level}
-    )
 
 
 def remind_operator(

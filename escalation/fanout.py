@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from escalation.alerts import Alert
 from escalation.delivery import payload, wakeup
-from escalation.delivery.endpoints import rows_by_name
+from escalation.delivery.endpoints import EndpointRow, rows_by_name
 from escalation.desk import LAST_LEVEL, Desk
 from escalation.offices import LEVELS, Endpoint, third_party
 from storage import deliveries, escalations
@@ -34,19 +34,7 @@ def send(
     """Queues one webhook per target (and per endpoint already alerted); counts new ones."""
     assert escalation.id is not None
     rows = rows_by_name(session, desk.directory, now)
-    chosen: dict[int, tuple[str, str]] = {}
-    for endpoint in targets:
-        row = rows.get(endpoint.name)
-        if row is not None and row.enabled:
-            office = escalation.office if endpoint.office == "*" else endpoint.office
-            chosen[row.id] = (office, LEVELS[min(escalation.level, LAST_LEVEL)])
-    if alerted:
-        enabled = {row.id for row in rows.values() if row.enabled}
-        for endpoint_id, office in escalations.alerted_endpoints(
-            session=session, escalation_id=escalation.id
-        ):
-            if endpoint_id in enabled:
-                chosen.setdefault(endpoint_id, (office, "office"))
+    chosen = _chosen(session, escalation, targets, rows, alerted=alerted)
     shared = _gated(session, desk, case, chosen, {row.id: n for n, row in rows.items()}, now)
     respond_by = _respond_by(desk, case)
     queued = 0
@@ -77,6 +65,32 @@ def send(
     if queued:
         wakeup.after_commit(session)
     return queued
+
+
+def _chosen(
+    session: Session,
+    escalation: Escalation,
+    targets: Sequence[Endpoint],
+    rows: Mapping[str, EndpointRow],
+    *,
+    alerted: bool,
+) -> dict[int, tuple[str, str]]:
+    """Returns the enabled endpoints to tell, by id: (office, level name) for each."""
+    assert escalation.id is not None
+    chosen: dict[int, tuple[str, str]] = {}
+    for endpoint in targets:
+        row = rows.get(endpoint.name)
+        if row is not None and row.enabled:
+            office = escalation.office if endpoint.office == "*" else endpoint.office
+            chosen[row.id] = (office, LEVELS[min(escalation.level, LAST_LEVEL)])
+    if alerted:
+        enabled = {row.id for row in rows.values() if row.enabled}
+        for endpoint_id, office in escalations.alerted_endpoints(
+            session=session, escalation_id=escalation.id
+        ):
+            if endpoint_id in enabled:
+                chosen.setdefault(endpoint_id, (office, "office"))
+    return chosen
 
 
 def _gated(

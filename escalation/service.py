@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 
 from sqlmodel import Session
 
 from escalation.desk import Desk, timeline
 from escalation.fanout import alert_channels, send
-from escalation.offices import JAKARTA
+from escalation.offices import JAKARTA, Endpoint
 from escalation.status import WAITING, Status, check
 from storage import escalations
 from storage.escalation_models import Escalation
@@ -120,9 +121,6 @@ def _updated(
             escalation.ack_due_at is None or due < escalation.ack_due_at
         ):
             escalation.ack_due_at = due
-    escalation.sequence += 1
-    session.add(escalation)
-    session.flush()
     timeline(
         session,
         case.id,
@@ -130,7 +128,7 @@ def _updated(
         "system",
         reason=trigger,
         urgency=escalation.urgency,
-        sequence=escalation.sequence,
+        sequence=escalation.sequence + 1,  # the number notify gives this change
     )
     event_type = "report.updated" if trigger == UPDATE else "escalation.updated"
     targets = (
@@ -138,17 +136,7 @@ def _updated(
         if escalation.level or trigger == UPDATE
         else desk.directory.targets(escalation.office, 0)
     )
-    send(
-        session,
-        desk,
-        escalation,
-        case,
-        event_type=event_type,
-        key=f"s{escalation.sequence}",
-        targets=targets,
-        alerted=True,
-        now=now,
-    )
+    notify(session, desk, escalation, case, event_type, now, targets=targets)
     if raised and Status(escalation.status) not in (Status.RESOLVED, Status.CANCELLED):
         alert_channels(session, desk, escalation, case, URGENCY_RAISED)
 
@@ -160,8 +148,10 @@ def notify(
     case: Case,
     event_type: str,
     now: dt.datetime,
+    *,
+    targets: Sequence[Endpoint] = (),
 ) -> None:
-    """Tells every endpoint already alerted about a change (acknowledged, claimed, resolved ...)."""
+    """Tells every endpoint already alerted (and any new targets) about a change."""
     escalation.sequence += 1
     session.add(escalation)
     session.flush()
@@ -172,6 +162,7 @@ def notify(
         case,
         event_type=event_type,
         key=f"s{escalation.sequence}",
+        targets=targets,
         alerted=True,
         now=now,
     )

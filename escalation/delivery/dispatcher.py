@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from escalation.delivery import http, settle, signing, wakeup
+from escalation.delivery import settle, wakeup
 from escalation.delivery.breaker import Breaker
-from escalation.delivery.retry import Policy, Verdict, parse_retry_after
-from escalation.delivery.settle import Result
+from escalation.delivery.poster import Poster
+from escalation.delivery.retry import Policy, Verdict
+from escalation.delivery.settle import Attempt, Result
 from escalation.delivery.sole import SoleLease
-from escalation.delivery.ssrf import UnsafeTarget, check_url
 from escalation.desk import Desk
 from storage import db, deliveries
 from storage.db import KeptConnection
@@ -36,10 +36,6 @@ from storage.escalation_models import WebhookEndpoint
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
-
-
-USER_AGENT = "Suara-Escalation/0.1"
-EXCERPT_BYTES = 2048
 
 
 @dataclass(frozen=True)
@@ -81,7 +77,12 @@ class Dispatcher:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         single = self.tuning.single
         self.single = not db.is_postgres(engine) if single is None else single
-        self._client: http.Pool | None = None
+        self._poster = Poster(
+            request_timeout=self.tuning.request_timeout,
+            connect_timeout=self.tuning.connect_timeout,
+            max_idle=self.tuning.concurrency,
+            allow_private=self.tuning.allow_private,
+        )
         self._settling = False
         self._flag = asyncio.Event()
         self._in_flight: dict[int, int] = defaultdict(int)
@@ -90,7 +91,6 @@ class Dispatcher:
         self._breakers: dict[int, Breaker] = defaultdict(self._breaker)
         self._endpoints: dict[int, WebhookEndpoint] = {}
         self._endpoints_at = 0.0
-        self._safe: dict[str, float] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         # Every claim statement stands alone (a claim is one UPDATE that commits the lease
         # before any HTTP call); a settle writes several rows that belong together.
@@ -217,52 +217,13 @@ class Dispatcher:
     async def _hold_lease(self) -> bool:
         return await self._lease.hold()
 
-    def client(self) -> http.Pool:
-        """Returns the dispatcher's keep-alive HTTP connections."""
-        if self._client is None:
-            self._client = http.Pool(
-                connect_timeout=self.tuning.connect_timeout, max_idle=self.tuning.concurrency
-            )
-        return self._client
-
     async def _deliver(self, row: Claimed) -> None:
         endpoint = self._endpoints.get(row.endpoint_id)
         config = self.desk.directory.endpoint(endpoint.name) if endpoint else None
-        started, t0 = self.clock(), time.monotonic()
-        status, retry_after, excerpt, error = 0, None, None, None
-        try:
-            if config is None:
-                raise UnsafeTarget("endpoint not configured")
-            await self._check_target(config.url)
-            body = row.payload.encode()
-            headers = signing.headers(config.signing_keys(started), row.msg_id, body, started)
-            headers |= {"content-type": "application/json", "user-agent": USER_AGENT}
-            async with asyncio.timeout(self.tuning.request_timeout):
-                answer = await self.client().post(config.url, body, headers, EXCERPT_BYTES)
-            status = answer.status
-            retry_after = parse_retry_after(answer.headers.get("retry-after"), started)
-            excerpt = answer.excerpt.decode("utf-8", "replace")
-        except TimeoutError:
-            status, error = 0, "timeout"
-        except UnsafeTarget:
-            status, error = 0, "unsafe_target"
-        except http.HttpError as exc:
-            status, error = 0, type(exc).__name__
-        self._finish(row, started, t0, status, retry_after, excerpt, error)
+        self._finish(row, await self._poster.attempt(config, row, self.clock()))
 
-    def _finish(
-        self,
-        row: Claimed,
-        started: dt.datetime,
-        t0: float,
-        status: int,
-        retry_after: float | None,
-        excerpt: str | None,
-        error: str | None,
-    ) -> None:
+    def _finish(self, row: Claimed, attempt: Attempt) -> None:
         now = self.clock()
-        took = int((time.monotonic() - t0) * 1000)
-        attempt = settle.Attempt(started, took, status, retry_after, excerpt, error)
         settled, verdict = settle.outcome(self.policy, row, attempt, now)
         state = settled.state
         self._in_flight[row.endpoint_id] -= 1
@@ -303,12 +264,6 @@ class Dispatcher:
         ):
             self._endpoints.pop(endpoint_id, None)
 
-    async def _check_target(self, url: str) -> None:
-        if self._safe.get(url, 0.0) > time.monotonic():
-            return
-        await asyncio.to_thread(check_url, url, allow_private=self.tuning.allow_private)
-        self._safe[url] = time.monotonic() + 60.0
-
     async def _abandon(self) -> None:
         tasks = list(self._tasks)
         for task in tasks:
@@ -317,9 +272,7 @@ class Dispatcher:
         self._settling = False
         await self._settle_all()
         self._in_flight.clear()
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        await self._poster.aclose()
         if self.single:
             await self._lease.release()
         await self._close_connections()

@@ -24,7 +24,7 @@ from flows.context import Context
 from flows.vocabulary import Event, EventName, InputKind, MediaKind
 from storage import db
 from storage.escalation_models import Delivery, Escalation
-from storage.models import Case
+from storage.models import Case, CaseEvent
 
 Start = Callable[..., Receiver]
 PLANTED = ("ZZCITY", "ZZSTORY", "ZZNAME", "Aminah", "+85291234567", "9,000", "Madam Chan")
@@ -143,6 +143,20 @@ def test_submitting_twice_or_urgent_then_submitted_keeps_one_escalation(engine: 
         reasons = session.exec(select(Escalation.reasons)).one()
     assert types == ["escalation.created", "escalation.updated"]
     assert reasons == ["urgent", "case_submitted"]
+
+
+def test_an_update_records_the_sequence_number_its_webhook_carries(engine: Engine) -> None:
+    desk = desk_of(endpoint("all", "*", "https://hooks.example.org/x", "whsec_" + "A" * 44))
+    case = make_case(engine)
+    escalate(engine, desk, case, "urgent")
+    escalate(engine, desk, case, "report_updated")
+    escalate(engine, desk, case, "report_updated")
+    with db.session(engine) as session:
+        query = select(CaseEvent).where(col(CaseEvent.type) == "escalation_updated")
+        recorded = [e.data["sequence"] for e in session.exec(query.order_by(col(CaseEvent.id)))]
+        bodies = session.exec(select(Delivery.payload).order_by(col(Delivery.id))).all()
+    carried = [json.loads(body)["data"]["sequence"] for body in bodies[1:]]
+    assert recorded == carried == [1, 2]
 
 
 def test_a_rolled_back_turn_leaves_no_escalation_or_delivery(engine: Engine) -> None:
