@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
+from storage.db import count_updated
 from storage.escalation_models import Delivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -92,10 +93,8 @@ def reap_deliveries(*, session: Session, now: dt.datetime) -> int:
         update(Delivery)
         .where(col(Delivery.state) == "sending", col(Delivery.lease_until) < now)
         .values(state="pending", lease_owner=None, lease_until=None, next_attempt_at=now)
-        .returning(col(Delivery.id))
-        .execution_options(synchronize_session=False)
     )
-    reaped = len(session.exec(stmt).all())
+    reaped = count_updated(session, stmt, col(Delivery.id))
     if reaped:
         logger.info("reaped %d expired delivery leases", reaped)
     return reaped
@@ -118,10 +117,8 @@ def replay_deliveries(
         stmt = stmt.where(col(Delivery.state) == "dead")
     if since is not None:
         stmt = stmt.where(col(Delivery.created_at) >= since)
-    stmt = stmt.values(state="pending", next_attempt_at=now, updated_at=now).returning(
-        col(Delivery.id)
-    )
-    return len(session.exec(stmt.execution_options(synchronize_session=False)).all())
+    stmt = stmt.values(state="pending", next_attempt_at=now, updated_at=now)
+    return count_updated(session, stmt, col(Delivery.id))
 
 
 def endpoint_load(*, session: Session) -> dict[int, int]:
