@@ -12,7 +12,7 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -30,6 +30,23 @@ class KeyringError(RuntimeError):
     """No keyring is set, or no key of it opens a value; the message never holds data."""
 
 
+_Key = TypeVar("_Key")
+
+
+class _Slot(Generic[_Key]):
+    """One process-wide key, set at startup; using it while unset refuses loudly."""
+
+    def __init__(self, missing: str) -> None:
+        self.value: _Key | None = None
+        self.missing = missing
+
+    def get(self) -> _Key:
+        """Returns the key or refuses (never writes plaintext by accident)."""
+        if self.value is None:
+            raise KeyringError(self.missing)
+        return self.value
+
+
 class _Keyring:
     """The keys in use: index 0 encrypts, all of them decrypt."""
 
@@ -43,31 +60,22 @@ class _Keyring:
         self.all = MultiFernet(self.fernets)
 
 
-_keyring: _Keyring | None = None
+_keyring = _Slot[_Keyring]("no encryption keys set: set ENCRYPTION_KEYS (see docs/safety.md)")
 
 
 def use_keys(keys: Sequence[str]) -> None:
     """Sets the process keyring (first key current); called once at startup and by tests."""
-    global _keyring
-    _keyring = _Keyring(list(keys))
+    _keyring.value = _Keyring(list(keys))
 
 
 def clear_keys() -> None:
     """Forgets the keyring, so that reads and writes of encrypted values fail loudly."""
-    global _keyring
-    _keyring = None
+    _keyring.value = None
 
 
 def has_keys() -> bool:
     """Tells whether a keyring is set."""
-    return _keyring is not None
-
-
-def _ring() -> _Keyring:
-    """Returns the keyring or refuses (never writes plaintext by accident)."""
-    if _keyring is None:
-        raise KeyringError("no encryption keys set: set ENCRYPTION_KEYS (see docs/safety.md)")
-    return _keyring
+    return _keyring.value is not None
 
 
 def new_key() -> str:
@@ -82,7 +90,7 @@ def is_encrypted(data: bytes) -> bool:
 
 def encrypt(data: bytes) -> bytes:
     """Encrypts with the current key and adds the marker."""
-    return MARKER + _ring().fernets[0].encrypt(data)
+    return MARKER + _keyring.get().fernets[0].encrypt(data)
 
 
 def decrypt(data: bytes) -> bytes:
@@ -90,7 +98,7 @@ def decrypt(data: bytes) -> bytes:
     if not is_encrypted(data):
         return data
     try:
-        return _ring().all.decrypt(data[len(MARKER) :])
+        return _keyring.get().all.decrypt(data[len(MARKER) :])
     except InvalidToken as error:
         raise KeyringError("no encryption key opens this value (a removed key?)") from error
 
@@ -100,7 +108,7 @@ def is_current(data: bytes) -> bool:
     if not is_encrypted(data):
         return False
     try:
-        _ring().fernets[0].decrypt(data[len(MARKER) :])
+        _keyring.get().fernets[0].decrypt(data[len(MARKER) :])
     except InvalidToken:
         return False
     return True
@@ -175,28 +183,26 @@ EncryptedList = MutableList.as_mutable(EncryptedJSON())
 SEALED = "sid1:"
 """Starts every sealed address (a chat id, a phone number) in its column."""
 
-_address_key: AESSIV | None = None
+_address_key = _Slot[AESSIV]("no address key set: set ENCRYPTION_ADDRESS_KEY (see docs/safety.md)")
 
 
 def use_address_key(key: str) -> None:
     """Sets the key that seals channel addresses (base64 of 64 random bytes)."""
-    global _address_key
     try:
         raw = base64.urlsafe_b64decode(key.strip().encode())
-        _address_key = AESSIV(raw)
+        _address_key.value = AESSIV(raw)
     except (ValueError, binascii.Error) as error:
         raise KeyringError("the address key is not 64 bytes of url-safe base64") from error
 
 
 def clear_address_key() -> None:
     """Forgets the address key, so that reads and writes of addresses fail loudly."""
-    global _address_key
-    _address_key = None
+    _address_key.value = None
 
 
 def has_address_key() -> bool:
     """Tells whether an address key is set."""
-    return _address_key is not None
+    return _address_key.value is not None
 
 
 def new_address_key() -> str:
@@ -204,15 +210,9 @@ def new_address_key() -> str:
     return base64.urlsafe_b64encode(AESSIV.generate_key(512)).decode()
 
 
-def _sealer() -> AESSIV:
-    if _address_key is None:
-        raise KeyringError("no address key set: set ENCRYPTION_ADDRESS_KEY (see docs/safety.md)")
-    return _address_key
-
-
 def seal(value: str) -> str:
     """Encrypts an address deterministically: equal addresses give equal sealed values."""
-    token = _sealer().encrypt(value.encode(), None)
+    token = _address_key.get().encrypt(value.encode(), None)
     return SEALED + base64.urlsafe_b64encode(token).decode("ascii")
 
 
@@ -222,7 +222,7 @@ def unseal(value: str) -> str:
         return value
     try:
         token = base64.urlsafe_b64decode(value[len(SEALED) :].encode())
-        return _sealer().decrypt(token, None).decode()
+        return _address_key.get().decrypt(token, None).decode()
     except (InvalidTag, ValueError, binascii.Error) as error:
         raise KeyringError("the address key does not open this value (another key?)") from error
 

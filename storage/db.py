@@ -7,9 +7,10 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Update, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.orm import Mapped
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlmodel import Session, SQLModel
 
@@ -239,6 +240,11 @@ def dialect_insert(db: Session, model: type[SQLModel]) -> postgresql.Insert | sq
     if db.get_bind().dialect.name == "postgresql":
         return postgresql.insert(model)
     return sqlite.insert(model)
+
+
+def count_updated(db: Session, stmt: Update, key: Mapped[Any]) -> int:
+    """Runs a bulk UPDATE (the session's loaded rows are left alone) and counts the rows changed."""
+    return len(db.exec(stmt.returning(key).execution_options(synchronize_session=False)).all())
 
 
 def transaction(target: Engine | KeptConnection) -> AbstractContextManager[Connection]:

@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
-from storage.db import dialect_insert
+from storage.db import count_updated, dialect_insert
 from storage.escalation_models import Delivery, Escalation, WebhookEndpoint
 from storage.models import Case, CaseEvent
 from storage.types import UTCDateTime
@@ -214,10 +214,8 @@ def disable_unlisted(*, session: Session, names: Iterable[str], now: dt.datetime
         update(WebhookEndpoint)
         .where(col(WebhookEndpoint.name).not_in(list(names)), col(WebhookEndpoint.enabled))
         .values(enabled=False, disabled_reason="removed from config", disabled_at=now)
-        .returning(col(WebhookEndpoint.id))
-        .execution_options(synchronize_session=False)
     )
-    return len(session.exec(stmt).all())
+    return count_updated(session, stmt, col(WebhookEndpoint.id))
 
 
 def set_endpoint(*, session: Session, endpoint_id: int, **values: object) -> None:
@@ -290,7 +288,5 @@ def drop_disabled(*, session: Session, now: dt.datetime) -> int:
         update(Delivery)
         .where(col(Delivery.state) == "pending", col(Delivery.endpoint_id).in_(disabled))
         .values(state="dead", last_error="endpoint_disabled", updated_at=now)
-        .returning(col(Delivery.id))
-        .execution_options(synchronize_session=False)
     )
-    return len(session.exec(stmt).all())
+    return count_updated(session, stmt, col(Delivery.id))

@@ -12,6 +12,7 @@ from sqlalchemy import exists, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from storage.db import count_updated
 from storage.errors import RowNotFound
 from storage.models import OutboxMessage
 from storage.types import utcnow
@@ -163,10 +164,8 @@ def reap_outbox_leases(*, session: Session, now: datetime) -> int:
         update(OutboxMessage)
         .where(col(OutboxMessage.status) == "sending", col(OutboxMessage.lease_until) < now)
         .values(status="pending", lease_until=None)
-        .returning(col(OutboxMessage.id))
-        .execution_options(synchronize_session=False)
     )
-    reaped = len(session.exec(stmt).all())
+    reaped = count_updated(session, stmt, col(OutboxMessage.id))
     if reaped:
         logger.info("reaped %d expired outbox leases", reaped)
     return reaped

@@ -29,9 +29,9 @@ from escalation.delivery.retry import Policy, Verdict
 from escalation.delivery.settle import Attempt, Result
 from escalation.delivery.sole import SoleLease
 from escalation.desk import Desk
-from storage import db, deliveries
+from storage import db, deliveries, delivery_claims
 from storage.db import KeptConnection
-from storage.deliveries import Claimed
+from storage.delivery_claims import Claimed
 from storage.escalation_models import WebhookEndpoint
 from storage.types import utcnow
 
@@ -194,7 +194,7 @@ class Dispatcher:
 
     def _claim(self, capacity: dict[int, int], limit: int) -> list[Claimed]:
         with self._claims.session() as session:
-            return deliveries.claim_deliveries(
+            return delivery_claims.claim_deliveries(
                 session=session,
                 owner=self.owner,
                 now=self.clock(),

@@ -13,8 +13,8 @@ from sqlmodel import Session
 from escalation import deadlines
 from escalation.delivery import endpoints
 from escalation.delivery.retry import Policy, Verdict
-from storage import deliveries, escalations
-from storage.deliveries import Claimed, Settled
+from storage import delivery_claims, escalations
+from storage.delivery_claims import Claimed, Settled
 from storage.escalation_models import WebhookEndpoint
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def settle(
     disabled = []
     with opener() as session:
         applied = set(
-            deliveries.settle_deliveries(
+            delivery_claims.settle_deliveries(
                 session=session, owner=owner, outcomes=[r.settled for r in batch], now=now
             )
         )

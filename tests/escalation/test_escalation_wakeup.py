@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from escalation.delivery import signing, wakeup
 from escalation.delivery.dispatcher import Dispatcher
 from storage.db import is_postgres, make_engine
-from storage.deliveries import Claimed
+from storage.delivery_claims import Claimed
 
 Start = Callable[..., Receiver]
 
