@@ -25,13 +25,13 @@ from bot.settings import Settings
 from bot.whatsapp.texts import (
     HARD_LIMIT,
     SENTENCE_LIMIT,
+    TEMPLATE_BODY,
     UNPROMPTED,
     UNPROMPTED_LIMIT,
     neutral,
     revealing_words,
 )
 from flows import messages as msg
-from flows import safety_texts
 from flows.context import Context
 from handlers.whatsapp.render import render
 from storage import db
@@ -40,7 +40,7 @@ from storage.models import OutboxMessage
 TRANSCRIPTS = sorted((Path(__file__).parents[1] / "transcripts").glob("*.yaml"))
 SAMPLES = {"reference": "MC-2026-000123", "deadline": "Senin, 30 November 2026 pukul 10.00"}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-UNPROMPTED_TEXTS = (msg.REMINDER, safety_texts.TEMPLATE_BODY)
+UNPROMPTED_TEXTS = (msg.REMINDER, TEMPLATE_BODY)
 NOTICES = (
     msg.CASE_ACKNOWLEDGED, msg.CASE_ACKNOWLEDGED_SOON, msg.CASE_RESOLVED, msg.CASE_REOPENED,
 )  # fmt: skip
