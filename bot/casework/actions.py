@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
+from bot.casework import texts as tx
 from bot.casework import verbs as casework
 from bot.casework.verbs import BadAction
 from bot.envelopes import OutgoingMessage
@@ -17,7 +18,6 @@ from bot.safety import queue_when_safe
 from bot.whatsapp import UNPROMPTED
 from escalation.desk import Desk
 from escalation.status import WAITING, Status
-from flows import messages as msg
 from flows.routing import COUNTRY_TIMEZONES
 from flows.vocabulary import Fact, Locale, Plain, Text
 from storage.escalation_models import Caseworker, Escalation
@@ -96,7 +96,7 @@ def perform(
     if verb is Verb.REPLY:
         text = _text(action.text)
         note_id, done = casework.reply(session, desk, case, who, text, now)
-        sent = notify(session, catalogs, case, Text(msg.CASEWORKER_REPLY, _reply(text)))
+        sent = notify(session, catalogs, case, Text(tx.CASEWORKER_REPLY, _reply(text)))
         if done.changed and waiting:
             sent += notify(session, catalogs, case, _acknowledged(desk, case, now))
         return Outcome(done.escalation, True, note_id, sent)
@@ -111,10 +111,10 @@ def _transition(acting: _Acting, action: Action, verb: Verb | str, waiting: bool
         done = casework.claim(*acting.verb_args, force=action.force)
     elif verb is Verb.RESOLVE:
         done = casework.resolve(*acting.verb_args, resolution=_code(action))
-        notice = _with_reference(msg.CASE_RESOLVED)
+        notice = _with_reference(tx.CASE_RESOLVED)
     elif verb == "reopen":
         done = casework.reopen(*acting.verb_args)
-        notice = _with_reference(msg.CASE_REOPENED)
+        notice = _with_reference(tx.CASE_REOPENED)
     else:
         done = casework.cancel(*acting.verb_args)
     if done.changed and waiting and verb in (Verb.ACKNOWLEDGE, Verb.CLAIM):
@@ -166,8 +166,8 @@ def _acknowledged(desk: Desk, case: Case, now: dt.datetime) -> Text:
     target = desk.respond.get(case.urgency)
     deadline = case.created_at + target if target and case.created_at else None
     if deadline is None or deadline <= now:
-        return _with_reference(msg.CASE_ACKNOWLEDGED_SOON)
-    return Text(msg.CASE_ACKNOWLEDGED, {"reference": Fact.CASE_REFERENCE, "deadline": deadline})
+        return _with_reference(tx.CASE_ACKNOWLEDGED_SOON)
+    return Text(tx.CASE_ACKNOWLEDGED, {"reference": Fact.CASE_REFERENCE, "deadline": deadline})
 
 
 def notify(session: Session, catalogs: Catalogs, case: Case, text: Text) -> int:
