@@ -81,7 +81,8 @@ BUTTON_CANCEL = N_("Cancel report")
 BUTTON_RESTART = N_("Start over")
 BUTTON_HUMAN = N_("Talk to a person")
 SHARED_KEPT = N_("Thank you, we kept what you shared.")
-# --- data rights, code word, quick exit and share consent (issue 6)
+# The reporter's say over their data: see, correct or delete it, a code word, the quick exit,
+# and consent before a case is shared.
 BUTTON_MY_DATA = N_("My data")
 BUTTON_CLEAR_CHAT = N_("Clear chat")
 BUTTON_CORRECT = N_("Correct my data")

@@ -1,8 +1,6 @@
-"""Sentences of casework: what the reporter hears when a caseworker acts, and what caseworkers
-read in a Telegram caseworker group (alerts, who holds a case, answers to their buttons).
+"""Sentences caseworkers read in a Telegram caseworker group: alerts, who holds a case, answers.
 
-The group's sentences are neutral on purpose: a case reference and codes in words, never a
-reporter's name, number or words.
+Neutral on purpose: a case reference and codes in words, never a reporter's name, number or words.
 """
 
 from __future__ import annotations
@@ -11,20 +9,6 @@ from collections.abc import Mapping
 
 from flows.intake.choices import FAMILY_PROBLEMS
 from flows.vocabulary import N_
-
-CASE_ACKNOWLEDGED = N_(
-    "A Migrant CARE caseworker has seen your case {reference} and will answer you here "
-    "by {deadline}."
-)
-CASE_ACKNOWLEDGED_SOON = N_(
-    "A Migrant CARE caseworker has seen your case {reference} and will answer you here soon."
-)
-CASEWORKER_REPLY = N_("Message from your Migrant CARE caseworker about case {reference}:\n{text}")
-CASE_RESOLVED = N_(
-    "Your case {reference} is now closed. Thank you for trusting Migrant CARE. "
-    "You can write to us here again at any time."
-)
-CASE_REOPENED = N_("Your case {reference} is open again. A caseworker will answer you here.")
 
 NEW_CASE = N_("New case {reference}")
 MOVED_UP = N_("Nobody acknowledged case {reference} in time: it is now at this level.")

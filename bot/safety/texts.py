@@ -1,4 +1,4 @@
-"""Sentences of the quick exit and of WhatsApp's neutral rendering (issue 6, S-03, S-04, S-06)."""
+"""What the quick exit tells the reporter: the chat is cleared, or how to delete it (S-03, S-04)."""
 
 from flows.vocabulary import N_
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import col, select
 from test_escalation_intake import Reporter, file_report
 
-from bot.casework.texts import CASEWORKER_REPLY
+from bot.casework.actions import CASEWORKER_REPLY
 from bot.i18n import Catalogs
 from flows.vocabulary import Locale
 from storage import db

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 from transcripts import Player, load
 
-from bot.casework import texts as cw
+from bot.casework import actions as cw
 from bot.envelopes import OutgoingMessage
 from bot.i18n import LOCALES_DIR, Catalogs
 from bot.runtime.runner import Runner
