@@ -81,23 +81,8 @@ BUTTON_CANCEL = N_("Cancel report")
 BUTTON_RESTART = N_("Start over")
 BUTTON_HUMAN = N_("Talk to a person")
 SHARED_KEPT = N_("Thank you, we kept what you shared.")
-# --- telegram
-GROUP_INVITATION = N_("To report safely, please write to me in a private chat, not in a group.")
-# --- escalation (issue 5)
-CASE_ACKNOWLEDGED = N_(
-    "A Migrant CARE caseworker has seen your case {reference} and will answer you here "
-    "by {deadline}."
-)
-CASE_ACKNOWLEDGED_SOON = N_(
-    "A Migrant CARE caseworker has seen your case {reference} and will answer you here soon."
-)
-CASEWORKER_REPLY = N_("Message from your Migrant CARE caseworker about case {reference}:\n{text}")
-CASE_RESOLVED = N_(
-    "Your case {reference} is now closed. Thank you for trusting Migrant CARE. "
-    "You can write to us here again at any time."
-)
-CASE_REOPENED = N_("Your case {reference} is open again. A caseworker will answer you here.")
-# --- data rights, code word, quick exit and share consent (issue 6)
+# The reporter's say over their data: see, correct or delete it, a code word, the quick exit,
+# and consent before a case is shared.
 BUTTON_MY_DATA = N_("My data")
 BUTTON_CLEAR_CHAT = N_("Clear chat")
 BUTTON_CORRECT = N_("Correct my data")

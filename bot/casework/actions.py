@@ -17,14 +17,28 @@ from bot.safety import queue_when_safe
 from bot.whatsapp import UNPROMPTED
 from escalation.desk import Desk
 from escalation.status import WAITING, Status
-from flows import messages as msg
 from flows.routing import COUNTRY_TIMEZONES
-from flows.vocabulary import Fact, Locale, Plain, Text
+from flows.vocabulary import N_, Fact, Locale, Plain, Text
 from storage.escalation_models import Caseworker, Escalation
 from storage.models import Case, Conversation
 
 MAX_TEXT = 4000
 """A reply longer than this is refused (it must fit one chat message)."""
+
+# What the reporter hears when a caseworker acts on their case.
+CASE_ACKNOWLEDGED = N_(
+    "A Migrant CARE caseworker has seen your case {reference} and will answer you here "
+    "by {deadline}."
+)
+CASE_ACKNOWLEDGED_SOON = N_(
+    "A Migrant CARE caseworker has seen your case {reference} and will answer you here soon."
+)
+CASEWORKER_REPLY = N_("Message from your Migrant CARE caseworker about case {reference}:\n{text}")
+CASE_RESOLVED = N_(
+    "Your case {reference} is now closed. Thank you for trusting Migrant CARE. "
+    "You can write to us here again at any time."
+)
+CASE_REOPENED = N_("Your case {reference} is open again. A caseworker will answer you here.")
 
 
 class Verb(StrEnum):
@@ -96,7 +110,7 @@ def perform(
     if verb is Verb.REPLY:
         text = _text(action.text)
         note_id, done = casework.reply(session, desk, case, who, text, now)
-        sent = notify(session, catalogs, case, Text(msg.CASEWORKER_REPLY, _reply(text)))
+        sent = notify(session, catalogs, case, Text(CASEWORKER_REPLY, _reply(text)))
         if done.changed and waiting:
             sent += notify(session, catalogs, case, _acknowledged(desk, case, now))
         return Outcome(done.escalation, True, note_id, sent)
@@ -111,10 +125,10 @@ def _transition(acting: _Acting, action: Action, verb: Verb | str, waiting: bool
         done = casework.claim(*acting.verb_args, force=action.force)
     elif verb is Verb.RESOLVE:
         done = casework.resolve(*acting.verb_args, resolution=_code(action))
-        notice = _with_reference(msg.CASE_RESOLVED)
+        notice = _with_reference(CASE_RESOLVED)
     elif verb == "reopen":
         done = casework.reopen(*acting.verb_args)
-        notice = _with_reference(msg.CASE_REOPENED)
+        notice = _with_reference(CASE_REOPENED)
     else:
         done = casework.cancel(*acting.verb_args)
     if done.changed and waiting and verb in (Verb.ACKNOWLEDGE, Verb.CLAIM):
@@ -166,8 +180,8 @@ def _acknowledged(desk: Desk, case: Case, now: dt.datetime) -> Text:
     target = desk.respond.get(case.urgency)
     deadline = case.created_at + target if target and case.created_at else None
     if deadline is None or deadline <= now:
-        return _with_reference(msg.CASE_ACKNOWLEDGED_SOON)
-    return Text(msg.CASE_ACKNOWLEDGED, {"reference": Fact.CASE_REFERENCE, "deadline": deadline})
+        return _with_reference(CASE_ACKNOWLEDGED_SOON)
+    return Text(CASE_ACKNOWLEDGED, {"reference": Fact.CASE_REFERENCE, "deadline": deadline})
 
 
 def notify(session: Session, catalogs: Catalogs, case: Case, text: Text) -> int:

@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.casework import texts as tx
 from bot.envelopes import Channel, OutButton, OutgoingMessage
 from bot.i18n import Catalogs
 from escalation.alerts import Alert
 from escalation.offices import JAKARTA, LEVELS, Directory
-from flows import caseworker_texts as tx
 from flows.vocabulary import Locale
 from storage import outbox
 from storage.escalation_models import Escalation

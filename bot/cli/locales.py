@@ -19,7 +19,7 @@ def _babel(*args: str) -> None:
 
 
 def extract(root: Path = ROOT) -> Path:
-    """Writes locales/messages.pot from the N_() markers in flows/."""
+    """Writes locales/messages.pot from the N_() markers in the packages locales/babel.cfg names."""
     template = root / "locales" / f"{DOMAIN}.pot"
     _babel(
         "extract",

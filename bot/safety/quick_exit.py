@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from bot.envelopes import Channel, OutgoingMessage
 from bot.hooks import AfterTurn, SavedTurn
 from bot.i18n import Catalogs
-from flows import safety_texts
+from bot.safety import texts
 from flows.vocabulary import EventName, Locale
 from storage import db, outbox
 from storage.safety_models import ChatMessage
@@ -33,8 +33,8 @@ KIND = "kind"
 CLEAR_CHAT = "clear_chat"
 """The outbox payload kind the Telegram sender executes instead of sending text."""
 
-TELEGRAM_DONE = safety_texts.TELEGRAM_CLEARED
-WHATSAPP_HOW_TO = safety_texts.WHATSAPP_HOW_TO_DELETE
+TELEGRAM_DONE = texts.TELEGRAM_CLEARED
+WHATSAPP_HOW_TO = texts.WHATSAPP_HOW_TO_DELETE
 
 
 class Direction(StrEnum):

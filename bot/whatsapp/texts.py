@@ -17,16 +17,19 @@ from functools import cache
 
 from bot.envelopes import OutgoingMessage
 from bot.i18n import Catalogs, Renderer
-from flows import safety_texts
 from flows.registry import INTAKE
 from flows.steps import Review
-from flows.vocabulary import Locale, Text
+from flows.vocabulary import N_, Locale, Text
 
 HARD_LIMIT = 1024
 SENTENCE_LIMIT = 400
 UNPROMPTED_LIMIT = 160
 UNPROMPTED = "unprompted"
 """Payload key of a message Suara sends on its own (a caseworker's, a notice)."""
+ANSWERS_SAVED = N_("{count} answers saved. We do not repeat them here.")
+"""Stands for the answers in WhatsApp's read-back: nothing personal sits in the chat."""
+TEMPLATE_BODY = N_("Hello, you have a new message. Reply here to read it.")
+"""The wording to register at Meta for the re-engagement template (no variables)."""
 
 REVEALING = (
     "abuse", "agency", "agent", "case", "caseworker", "complaint", "embassy", "escape",
@@ -67,7 +70,7 @@ def neutral(message: OutgoingMessage, catalogs: Catalogs | None = None) -> Outgo
         middle = text[len(head) : len(text) - len(tail)]
         count = sum(1 for line in middle.splitlines() if _NUMBERED.match(line))
         renderer = Renderer(books, locale, "UTC", {})
-        saved = renderer.text(Text(safety_texts.ANSWERS_SAVED, {"count": count}))
+        saved = renderer.text(Text(ANSWERS_SAVED, {"count": count}))
         return OutgoingMessage(
             text="\n".join((head, saved, tail)),
             locale=message.locale,

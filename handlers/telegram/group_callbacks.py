@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from bot.casework import texts as tx
 from bot.casework.actions import Action, Verb, perform
 from bot.casework.desk import EscalationHook, build_desk
 from bot.casework.group_alerts import (
@@ -24,7 +25,6 @@ from bot.casework.verbs import HeldByOther
 from bot.core import Core
 from escalation.desk import Desk
 from escalation.status import InvalidTransition, Status
-from flows import caseworker_texts as tx
 from flows.vocabulary import Locale
 from handlers.telegram.drivers import Driver
 from handlers.telegram.updates import TgCallback, TgError

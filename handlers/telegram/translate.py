@@ -15,9 +15,8 @@ from bot.core import Core
 from bot.envelopes import Channel, InboundEvent, StoredMedia
 from bot.safety.quick_exit import ChatLedger, Direction
 from bot.safety.reachability import mark_reachable, mark_unreachable
-from flows import messages as msg
 from flows.commands import COMMAND_PREFIX
-from flows.vocabulary import Command, ContactRef, InputKind, Locale
+from flows.vocabulary import N_, Command, ContactRef, InputKind, Locale
 from handlers.telegram.drivers import Driver
 from handlers.telegram.group_callbacks import GroupPresses
 from handlers.telegram.updates import (
@@ -32,6 +31,9 @@ from handlers.telegram.updates import (
 )
 
 log = logging.getLogger(__name__)
+
+GROUP_INVITATION = N_("To report safely, please write to me in a private chat, not in a group.")
+"""Queued for a group that writes to the bot: reports are taken only in a private chat."""
 
 COMMANDS: Mapping[str, tuple[Command, str | None]] = {
     **{c.value: (c, None) for c in Command},
@@ -211,7 +213,7 @@ class TelegramTranslator:
             self.core.catalogs,
             channel=Channel.TELEGRAM,
             chat_id=str(message.chat_id),
-            msgid=msg.GROUP_INVITATION,
+            msgid=GROUP_INVITATION,
             locale=Locale.EN if (message.language_code or "").startswith("en") else Locale.ID,
         )
         if queued is not None:

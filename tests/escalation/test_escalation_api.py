@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import col, select
 from test_escalation_intake import Reporter, file_report
 
+from bot.casework.actions import CASEWORKER_REPLY
 from bot.i18n import Catalogs
-from flows import messages as msg
 from flows.vocabulary import Locale
 from storage import db
 from storage.escalation_models import ApiToken, Delivery
@@ -149,7 +149,7 @@ def test_a_reply_reaches_the_reporter_outbox_in_their_language(
     reply = post(api, tokens["jakarta"], case, "replies", text="Kami akan menelepon besok.")
     assert reply.status_code == 201
     notices = outbox_texts(api, case)
-    frame = Catalogs().gettext(Locale(locale), msg.CASEWORKER_REPLY)
+    frame = Catalogs().gettext(Locale(locale), CASEWORKER_REPLY)
     expected = frame.format(reference=case.reference, text="Kami akan menelepon besok.")
     assert expected in [n["text"] for n in notices]
     assert {n["locale"] for n in notices} == {locale}

@@ -13,10 +13,10 @@ from bot.envelopes import Channel, InboundEvent
 from bot.hooks import SavedTurn
 from bot.i18n import Catalogs
 from bot.runtime.runner import Runner
+from bot.safety import texts as safety_texts
 from bot.safety.help_contacts import load_contacts
 from bot.safety.quick_exit import CLEAR_CHAT, KIND, hook
 from bot.settings import Settings
-from flows import safety_texts
 from flows.context import Context
 from flows.vocabulary import Event, EventName, InputKind, Locale
 from storage import db

@@ -29,13 +29,13 @@ from sqlmodel import col, select
 from bot.casework.desk import SWEEPS
 from bot.casework.referrals import GATE
 from bot.casework.rights import overdue as rights
+from bot.casework.rights import texts as rights_notices
 from bot.i18n import Catalogs
 from escalation import service
 from escalation.delivery.signing import decode_secret
 from escalation.desk import Desk
 from escalation.offices import Directory, Endpoint, Office
 from escalation.sweeper import Sweeper
-from flows import rights_notices
 from flows.vocabulary import Locale
 from storage import db
 from storage.escalation_models import Delivery, WebhookEndpoint

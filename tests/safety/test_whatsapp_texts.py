@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 from transcripts import Player, load
 
+from bot.casework import actions as cw
 from bot.envelopes import OutgoingMessage
 from bot.i18n import LOCALES_DIR, Catalogs
 from bot.runtime.runner import Runner
@@ -25,13 +26,13 @@ from bot.settings import Settings
 from bot.whatsapp.texts import (
     HARD_LIMIT,
     SENTENCE_LIMIT,
+    TEMPLATE_BODY,
     UNPROMPTED,
     UNPROMPTED_LIMIT,
     neutral,
     revealing_words,
 )
 from flows import messages as msg
-from flows import safety_texts
 from flows.context import Context
 from handlers.whatsapp.render import render
 from storage import db
@@ -40,9 +41,9 @@ from storage.models import OutboxMessage
 TRANSCRIPTS = sorted((Path(__file__).parents[1] / "transcripts").glob("*.yaml"))
 SAMPLES = {"reference": "MC-2026-000123", "deadline": "Senin, 30 November 2026 pukul 10.00"}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-UNPROMPTED_TEXTS = (msg.REMINDER, safety_texts.TEMPLATE_BODY)
+UNPROMPTED_TEXTS = (msg.REMINDER, TEMPLATE_BODY)
 NOTICES = (
-    msg.CASE_ACKNOWLEDGED, msg.CASE_ACKNOWLEDGED_SOON, msg.CASE_RESOLVED, msg.CASE_REOPENED,
+    cw.CASE_ACKNOWLEDGED, cw.CASE_ACKNOWLEDGED_SOON, cw.CASE_RESOLVED, cw.CASE_REOPENED,
 )  # fmt: skip
 CATALOGS = Catalogs()
 
@@ -87,7 +88,7 @@ def test_caseworker_notices_are_short(language: str, msgid: str) -> None:
 def test_the_revealing_word_check_can_fail() -> None:
     assert revealing_words("Your case MC-1 about unpaid wages") == ["case"]
     assert revealing_words("Laporan Anda ke KBRI") == ["kbri", "laporan"]
-    assert revealing_words(CATALOGS.gettext("en", msg.CASE_RESOLVED)) != []  # type: ignore[arg-type]
+    assert revealing_words(CATALOGS.gettext("en", cw.CASE_RESOLVED)) != []  # type: ignore[arg-type]
 
 
 def longest_string(node: Any) -> int:
@@ -152,6 +153,6 @@ def test_caseworker_messages_are_marked_unprompted(engine: Engine, runner: Runne
                     reporter_id=reporter.id or 0, locale="id", channel="whatsapp")  # fmt: skip
         session.add(case)
         session.flush()
-        notify(session, CATALOGS, case, Text(msg.CASE_RESOLVED))
+        notify(session, CATALOGS, case, Text(cw.CASE_RESOLVED))
         row = session.exec(select(OutboxMessage)).one()
         assert row.payload[UNPROMPTED] is True

@@ -15,6 +15,7 @@ from bot.i18n import Catalogs
 from flows import messages as msg
 from flows.registry import INTAKE
 from flows.vocabulary import Locale
+from handlers.telegram.translate import GROUP_INVITATION
 from storage import db, models
 
 CATALOGS = Catalogs()
@@ -160,9 +161,7 @@ async def test_group_gets_one_short_invitation_a_day_and_no_intake(harness: Harn
         assert (await harness.post(group)).status_code == 200
         await harness.settle()
     sent = harness.fake.sent()
-    assert [(int(p["chat_id"]), p["text"]) for p in sent] == [
-        (chat, said("en", msg.GROUP_INVITATION))
-    ]
+    assert [(int(p["chat_id"]), p["text"]) for p in sent] == [(chat, said("en", GROUP_INVITATION))]
     assert "reply_markup" not in sent[0]
     with db.session(harness.core.engine) as session:
         assert session.exec(select(models.Conversation)).all() == []

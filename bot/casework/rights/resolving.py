@@ -14,10 +14,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.casework.audit import EXPORTED
+from bot.casework.rights.texts import DATA_REQUEST_DONE, DATA_REQUEST_REFUSED
 from bot.casework.verbs import actor_of
 from bot.i18n import Catalogs
 from bot.safety import erase_case, queue_when_safe
-from flows import rights_notices
 from flows.mydata import RequestKind
 from flows.vocabulary import Locale
 from storage import data_requests, db, referrals
@@ -145,11 +145,7 @@ def tell_reporter(
     if conversation is None or conversation.id is None:
         return 0
     locale = Locale(request.locale) if request.locale in set(Locale) else Locale.ID
-    msgid = (
-        rights_notices.DATA_REQUEST_DONE
-        if outcome is Outcome.DONE
-        else rights_notices.DATA_REQUEST_REFUSED
-    )
+    msgid = DATA_REQUEST_DONE if outcome is Outcome.DONE else DATA_REQUEST_REFUSED
     text = catalogs.gettext(locale, msgid)
     payload: dict[str, Any] = {"text": text, "locale": locale.value, "buttons": []}
     queue_when_safe(session, conversation, request.reporter_id, [payload], at)
