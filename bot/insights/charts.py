@@ -38,7 +38,7 @@ def _frame(title: str, width: int, height: int, body: list[str]) -> Markup:
     return Markup(head + "".join(body) + "</svg>")
 
 
-def _shorten(label: str, limit: int = 18) -> str:
+def _shorten(label: str, limit: int = 16) -> str:
     """Returns the label cut to fit the label column, with an ellipsis when cut."""
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
@@ -86,15 +86,27 @@ def column_chart(
             f'<text x="{middle:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="{INK}">'
             f"{count}</text>"
             f'<text x="{middle:.1f}" y="{height - bottom + 14}" text-anchor="middle" '
-            f'font-size="10" fill="{INK}">{escape(_month_label(label))}</text></g>'
+            f'font-size="10" fill="{INK}">{escape(_month_label(label))}</text>'
+            f"{_year_label(items, i, middle, height - bottom + 27)}</g>"
         )
     return _frame(title, width, height, body)
 
 
 def _month_label(label: str) -> str:
-    """Returns "MM/YY" for a YYYY-MM month (short enough for twelve columns), else the label."""
+    """Returns the month number of a YYYY-MM month (twelve fit a phone), else the label."""
     year, _, month = label.partition("-")
-    return f"{month}/{year[2:]}" if len(year) == 4 and month else label
+    return month if len(year) == 4 and month else label
+
+
+def _year_label(items: Sequence[tuple[str, int]], i: int, x: float, y: int) -> str:
+    """Returns the year under the first column and under each change of year, else nothing."""
+    year = items[i][0][:4]
+    if _month_label(items[i][0]) == items[i][0] or (i > 0 and items[i - 1][0][:4] == year):
+        return ""
+    return (
+        f'<text x="{x:.1f}" y="{y}" text-anchor="middle" font-size="10" fill="{INK}">'
+        f"{escape(year)}</text>"
+    )
 
 
 def deadline_gauge(
@@ -113,12 +125,12 @@ def deadline_gauge(
         body.append(
             f'<rect x="0" y="{track_y}" width="{width * share:.1f}" height="{track_h}" '
             f'fill="{GOOD if met else BAD}"/>'
-            f'<text x="{width - 4}" y="{track_y + 15}" text-anchor="end" font-weight="bold" '
+            f'<text x="{width}" y="16" text-anchor="end" font-size="14" font-weight="bold" '
             f'fill="{INK}">{word} {share:.0%}</text>'
         )
     else:
         body.append(
-            f'<text x="{width - 4}" y="{track_y + 15}" text-anchor="end" fill="{INK}">–</text>'
+            f'<text x="{width}" y="16" text-anchor="end" font-size="14" fill="{INK}">–</text>'
         )
     marker = width * target
     body.append(
