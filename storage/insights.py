@@ -7,7 +7,7 @@ reply to the reporter. No encrypted column (answers, notes, chat ids) is read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,9 +38,9 @@ class CaseFacts:
     created_at: dt.datetime
     opened_at: dt.datetime | None = None
     acknowledged_at: dt.datetime | None = None
-    first_reply_at: dt.datetime | None = None
     resolved_at: dt.datetime | None = None
     resolution: str | None = None
+    first_reply_at: dt.datetime | None = None
 
 
 def _visible(offices: Collection[str]) -> object:
@@ -56,9 +56,10 @@ def case_facts(*, session: Session, offices: Collection[str]) -> list[CaseFacts]
     if not offices:
         return []
     query = (
+        # One column per CaseFacts field, in its order; first_reply_at comes from the second query.
         select_columns(
             col(Case.id),
-            col(Case.status),
+            func.coalesce(col(Escalation.status), col(Case.status)),
             col(Case.urgency),
             col(Case.primary_category),
             col(Case.destination_country),
@@ -71,7 +72,6 @@ def case_facts(*, session: Session, offices: Collection[str]) -> list[CaseFacts]
             col(Escalation.acknowledged_at),
             col(Escalation.resolved_at),
             col(Escalation.resolution),
-            col(Escalation.status),
         )
         .join(Escalation, col(Escalation.case_id) == col(Case.id), isouter=True)
         .where(_visible(offices))  # type: ignore[arg-type]
@@ -80,30 +80,12 @@ def case_facts(*, session: Session, offices: Collection[str]) -> list[CaseFacts]
     )
     rows = session.execute(query).all()
     replies = first_replies(session=session, case_ids=[r[0] for r in rows])
-    return [_facts(row, replies.get(row[0])) for row in rows]
+    return [CaseFacts(*_with_reply(row, replies)) for row in rows]
 
 
-def _facts(row: Any, first_reply: dt.datetime | None) -> CaseFacts:
-    """Builds one CaseFacts from a row of case_facts' query."""
-    (case_id, status, urgency, category, country, regency, office, channel, role) = row[:9]
-    created, opened, acked, resolved, resolution, escalation_status = row[9:]
-    return CaseFacts(
-        case_id=int(case_id),
-        status=str(escalation_status or status),
-        urgency=str(urgency),
-        category=category,
-        destination_country=country,
-        home_regency=regency,
-        office=office,
-        channel=str(channel),
-        reporter_role=role,
-        created_at=created,
-        opened_at=opened,
-        acknowledged_at=acked,
-        first_reply_at=first_reply,
-        resolved_at=resolved,
-        resolution=resolution,
-    )
+def _with_reply(row: Sequence[Any], replies: Mapping[int, dt.datetime]) -> tuple[Any, ...]:
+    """Returns the row's values followed by the case's first reply time."""
+    return (*row, replies.get(row[0]))
 
 
 def first_replies(*, session: Session, case_ids: Collection[int]) -> dict[int, dt.datetime]:
