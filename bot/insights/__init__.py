@@ -6,7 +6,17 @@ viewer may see is the caller's to decide: every entry point takes a set of offic
 
 from bot.insights.charts import bar_chart, column_chart, deadline_gauge
 from bot.insights.export import FIELDS, QUASI_IDENTIFIERS, anonymise, research_export, to_csv
-from bot.insights.figures import REPLY_TARGETS, Clock, Dimension, Timing, counts, timing, timings
+from bot.insights.figures import (
+    REPLY_TARGETS,
+    Clock,
+    Dashboard,
+    Dimension,
+    Timing,
+    counts,
+    dashboard,
+    timing,
+    timings,
+)
 from storage.insights import CaseFacts, case_facts
 
 __all__ = [
@@ -15,6 +25,7 @@ __all__ = [
     "REPLY_TARGETS",
     "CaseFacts",
     "Clock",
+    "Dashboard",
     "Dimension",
     "Timing",
     "anonymise",
@@ -22,6 +33,7 @@ __all__ = [
     "case_facts",
     "column_chart",
     "counts",
+    "dashboard",
     "deadline_gauge",
     "research_export",
     "timing",

@@ -121,3 +121,23 @@ def timings(
         key = (labels.month(row.created_at), row.urgency)
         groups.setdefault(key, []).append(row)
     return {key: timing(groups[key], clock, deadlines, now) for key in sorted(groups)}
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Every figure of the dashboard for one set of cases."""
+
+    counts: Mapping[Dimension, list[tuple[str, int]]]
+    acknowledge: Mapping[tuple[str, str], Timing]
+    first_reply: Mapping[tuple[str, str], Timing]
+
+
+def dashboard(
+    rows: Sequence[CaseFacts], ack_deadlines: Mapping[str, dt.timedelta], now: dt.datetime
+) -> Dashboard:
+    """Returns the counts per dimension and both clocks per month and urgency."""
+    return Dashboard(
+        counts={d: counts(rows, d) for d in Dimension},
+        acknowledge=timings(rows, Clock.ACKNOWLEDGE, ack_deadlines, now),
+        first_reply=timings(rows, Clock.FIRST_REPLY, REPLY_TARGETS, now),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from bot.insights import REPLY_TARGETS, Clock, Dimension, counts, timing, timings
+from bot.insights import REPLY_TARGETS, Clock, Dimension, counts, dashboard, timing, timings
 from escalation.offices import Deadlines
 from storage.insights import CaseFacts
 
@@ -90,3 +90,12 @@ def test_timings_per_month_and_urgency() -> None:
     assert list(found) == [("2026-03", "P0"), ("2026-03", "P1")]
     assert found["2026-03", "P0"].share_within == 0.0
     assert found["2026-03", "P1"].share_within == 1.0
+
+
+def test_dashboard_holds_every_dimension_and_both_clocks() -> None:
+    rows = [fact(1, acknowledged_at=OPENED, first_reply_at=OPENED + dt.timedelta(days=2))]
+    found = dashboard(rows, ACK, OPENED + dt.timedelta(days=3))
+    assert set(found.counts) == set(Dimension)
+    assert found.counts[Dimension.OFFICE] == [("jember", 1)]
+    assert found.acknowledge["2026-03", "P1"].share_within == 1.0
+    assert found.first_reply["2026-03", "P1"].share_within == 0.0
