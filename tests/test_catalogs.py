@@ -126,9 +126,10 @@ def test_line_breaks_match_the_msgid(catalog: Catalog) -> None:
 
 
 def test_template_is_up_to_date_with_the_code(template: Catalog, tmp_path: Path) -> None:
-    shutil.copytree(
-        ROOT / "flows", tmp_path / "flows", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    for marked in ("flows", "handlers/console/templates"):
+        shutil.copytree(
+            ROOT / marked, tmp_path / marked, ignore=shutil.ignore_patterns("__pycache__")
+        )
     (tmp_path / "locales").mkdir()
     shutil.copy(LOCALES_DIR / "babel.cfg", tmp_path / "locales" / "babel.cfg")
     fresh = _ids(_read(extract(tmp_path)))

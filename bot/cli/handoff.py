@@ -57,7 +57,12 @@ def add_escalation_commands(
     link.add_argument("--unlink", action="store_true", help="remove the caseworker's link")
 
 
-def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) -> int:
+def run(
+    args: argparse.Namespace,
+    settings: Settings,
+    out: TextIO = sys.stdout,
+    stdin: TextIO = sys.stdin,
+) -> int:
     """Runs one hand-off command; returns the exit status."""
     engine = db.make_engine(settings.database_url)
     try:
@@ -65,7 +70,7 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) 
             if args.command == "token":
                 return _token(session, args, out)
             if args.command == "caseworkers" and args.action in ACCOUNT_ACTIONS:
-                return run_account(session, args, settings, out)
+                return run_account(session, args, settings, out, stdin)
             if args.command == "caseworkers":
                 return _link_telegram(session, args, out)
             if args.command == "deliveries" and args.action == "replay":

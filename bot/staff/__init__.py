@@ -12,8 +12,9 @@ from bot.staff.accounts import (
     enrol_totp,
     new_link,
     reset_account,
+    set_locale,
 )
-from bot.staff.credentials import MIN_PASSWORD, csrf_token, same
+from bot.staff.credentials import MIN_PASSWORD, csrf_token, new_token, same
 from bot.staff.sessions import close as close_session
 from bot.staff.sessions import current as current_account
 from bot.staff.settings import ConsoleSettings
@@ -35,8 +36,10 @@ __all__ = [
     "enrol_totp",
     "may",
     "new_link",
+    "new_token",
     "reset_account",
     "role_of",
     "same",
+    "set_locale",
     "visible_offices",
 ]

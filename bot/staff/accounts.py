@@ -8,20 +8,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.staff import credentials
 from bot.staff.access import Role
 from bot.staff.settings import ConsoleSettings
-from storage import caseworkers, staff
+from storage import caseworkers, db, staff
 from storage.escalation_models import Caseworker
 
 LINK_PATH = "/console/login/link/"
-ADDED, DISABLED, RESET, TOTP_ENROLLED = (
+ADDED, DISABLED, RESET, TOTP_ENROLLED, LOCALE_SET = (
     "account_added",
     "account_disabled",
     "account_reset",
     "totp_enrolled",
+    "locale_set",
 )
 
 
@@ -107,6 +109,16 @@ def reset_account(session: Session, email: str, settings: ConsoleSettings, now: 
     staff.revoke_sessions(session=session, now=now, caseworker_id=account.id)
     staff.add_event(session=session, type=RESET, caseworker_id=account.id, at=now)
     return new_link(session, account, settings, now)
+
+
+def set_locale(engine: Engine, account: Caseworker, locale: str, now: dt.datetime) -> None:
+    """Keeps the language a person reads the console in."""
+    with db.session(engine) as session:
+        row = session.get(Caseworker, account.id)
+        if row is not None:
+            row.locale = locale
+            session.add(row)
+            staff.add_event(session=session, type=LOCALE_SET, caseworker_id=row.id, at=now)
 
 
 def enrol_totp(session: Session, email: str, now: dt.datetime) -> Enrolment:
