@@ -14,7 +14,7 @@ from bot.core import Core
 from bot.staff import ConsoleSettings, SignIn
 from handlers.console import auth, home
 from handlers.console.deps import Console, CsrfRefused, NotSignedIn, get_console
-from handlers.console.pages import HERE, PREFIX, Pages, locale_of, secure_headers
+from handlers.console.pages import HERE, PREFIX, Pages, SecureHeaders, locale_of
 
 
 async def _to_sign_in(_: Request, __: Exception) -> Response:
@@ -38,4 +38,4 @@ def register(core: Core, app: FastAPI, handoff: Handoff) -> None:
     app.include_router(home.router)
     app.add_exception_handler(NotSignedIn, _to_sign_in)
     app.add_exception_handler(CsrfRefused, _refused)
-    app.middleware("http")(secure_headers)
+    app.add_middleware(SecureHeaders)

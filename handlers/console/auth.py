@@ -70,6 +70,19 @@ def _signed_in(console: ConsoleDep, token: str) -> Response:
     return page
 
 
+_STATUS = {Refusal.THROTTLED: 429, Refusal.BAD_LINK: 404, Refusal.SHORT_PASSWORD: 400}
+
+
+def _answer(
+    request: Request, console: ConsoleDep, result: str | Refusal, form: str, **context: object
+) -> Response:
+    """Signs the person in, or shows the form again with the reason it was refused."""
+    if not isinstance(result, Refusal):
+        return _signed_in(console, result)
+    status = _STATUS.get(result, 401)
+    return _form_page(request, console, form, status, refusal=result.value, **context)
+
+
 @router.get("/login")
 def login_page(request: Request, console: ConsoleDep) -> Response:
     """Shows the sign-in form: e-mail, password and, for a second factor, the code."""
@@ -89,10 +102,7 @@ async def login(
     result = await run_in_threadpool(
         console.signin.with_password, email, password, code, _address(request)
     )
-    if isinstance(result, Refusal):
-        status = 429 if result is Refusal.THROTTLED else 401
-        return _form_page(request, console, "login.html", status, refusal=result.value, email=email)
-    return _signed_in(console, result)
+    return _answer(request, console, result, "login.html", email=email)
 
 
 @router.get("/login/link/{token}")
@@ -117,13 +127,7 @@ async def use_link(
     result = await run_in_threadpool(
         console.signin.with_link, token, password, code, _address(request)
     )
-    if isinstance(result, Refusal):
-        status = {Refusal.BAD_LINK: 404, Refusal.THROTTLED: 429}.get(result, 400)
-        needs_code = result is not Refusal.BAD_LINK
-        return _form_page(
-            request, console, "link.html", status, refusal=result.value, needs_code=needs_code
-        )
-    return _signed_in(console, result)
+    return _answer(request, console, result, "link.html", needs_code=result != Refusal.BAD_LINK)
 
 
 @router.post("/logout")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.i18n import Catalogs
 from flows.vocabulary import Locale
@@ -60,11 +60,26 @@ class Pages:
         return HTMLResponse(page, status_code=status)
 
 
-async def secure_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Adds the Content-Security-Policy and its companions to every console response."""
-    response = await call_next(request)
-    if request.url.path == PREFIX or request.url.path.startswith(PREFIX + "/"):
-        response.headers.update(SECURITY_HEADERS)
-    return response
+class SecureHeaders:
+    """ASGI middleware: the Content-Security-Policy and its companions on console responses.
+
+    Other paths pass straight through, so that webhooks pay nothing for it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not (path == PREFIX or path.startswith(PREFIX + "/")):
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

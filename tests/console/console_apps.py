@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import io
-import itertools
 import re
 from pathlib import Path
 
 import pyotp
 from fastapi.testclient import TestClient
+from safety.gate_helpers import make_case as filed
 from sqlalchemy import Engine
 
 from bot.cli.commands import parser
 from bot.cli.handoff import run
 from bot.settings import Settings
 from handlers.app import create_app
-from storage import db, queries
-from storage.models import Case
 
 PASSWORD = "correct horse battery"
-_numbers = itertools.count(1)
 
 
 def settings(database_url: str, tmp_path: Path) -> Settings:
@@ -90,27 +87,4 @@ def sign_in(web: TestClient, email: str, password: str = PASSWORD, code: str = "
 
 def make_case(engine: Engine, office: str) -> str:
     """Files a submitted case led by an office; returns its reference."""
-    number = next(_numbers)
-    with db.session(engine) as session:
-        reporter = queries.get_or_create_reporter(
-            session=session, channel="web", channel_user_id=f"console-{number}"
-        )
-        conversation, _ = queries.lock_conversation(
-            session=session,
-            channel="web",
-            chat_id=f"console-{number}",
-            reporter_id=reporter.id or 0,
-        )
-        case = Case(
-            reference=queries.next_case_reference(session=session, year=2026),
-            conversation_id=conversation.id or 0,
-            reporter_id=reporter.id or 0,
-            status="submitted",
-            urgency="P2",
-            lead_office=office,
-            locale="id",
-            channel="web",
-        )
-        session.add(case)
-        session.flush()
-        return case.reference
+    return filed(engine, lead=office).reference
