@@ -10,10 +10,10 @@ from storage.escalation_models import Caseworker
 from storage.staff_models import AccountEvent, SignInLink, StaffSession
 
 
-def account_by_email(*, session: Session, email: str) -> Caseworker | None:
-    """Returns the caseworker with this e-mail (compared lower-cased), or None."""
+def account_by_email(*, session: Session, email: str, lock: bool = False) -> Caseworker | None:
+    """Returns the caseworker with this e-mail (compared lower-cased), or None; `lock` locks it."""
     query = select(Caseworker).where(col(Caseworker.email) == email.strip().lower())
-    return session.exec(query).first()
+    return session.exec(query.with_for_update() if lock else query).first()
 
 
 def add_event(

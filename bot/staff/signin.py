@@ -15,12 +15,16 @@ from bot.staff import credentials
 from bot.staff.access import Role, role_of
 from bot.staff.sessions import open_session
 from bot.staff.settings import ConsoleSettings
-from bot.staff.throttle import AddressThrottle, is_locked, note_failure
+from bot.staff.throttle import FAILED, AddressThrottle, is_locked, note_failure
 from storage import db, staff
 from storage.escalation_models import Caseworker
 from storage.types import utcnow
 
-SIGNED_IN, LINK_USED, NO_SECOND_FACTOR = "signed_in", "sign_in_link_used", "sign_in_needs_totp"
+SIGNED_IN, LINK_USED, NO_SECOND_FACTOR = (
+    "signed_in",
+    "sign_in_link_used",
+    "sign_in_refused_without_totp",
+)
 
 
 class Refusal(StrEnum):
@@ -47,7 +51,8 @@ class SignIn:
         if self.addresses.blocked(address, now):
             return Refusal.THROTTLED
         with db.session(self.engine) as session:
-            account = staff.account_by_email(session=session, email=email)
+            # Locked, so that one TOTP code cannot sign in twice at the same moment.
+            account = staff.account_by_email(session=session, email=email, lock=True)
             if account is not None and is_locked(account, now):
                 return Refusal.THROTTLED
             usable = account if account is not None and account.disabled_at is None else None
@@ -116,7 +121,7 @@ class SignIn:
         if account is not None:
             note_failure(session, account, self.settings, now)
         else:
-            staff.add_event(session=session, type="sign_in_failed", caseworker_id=None, at=now)
+            staff.add_event(session=session, type=FAILED, caseworker_id=None, at=now)
         return Refusal.WRONG
 
     def _opened(self, session: Session, account: Caseworker, kind: str, now: dt.datetime) -> str:

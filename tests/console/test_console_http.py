@@ -159,7 +159,7 @@ def test_an_admin_without_totp_cannot_sign_in(web: TestClient, config: Settings)
     answer = web.post("/console/login", data={**form, "password": PASSWORD})
     assert answer.status_code == 401
     assert "perlu faktor kedua" in answer.text
-    assert "sign_in_needs_totp" in _events(web)
+    assert "sign_in_refused_without_totp" in _events(web)
 
 
 def test_a_link_signs_in_once_and_sets_the_password(web: TestClient, config: Settings) -> None:
