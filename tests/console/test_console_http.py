@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import col, select, update
 
 from bot.settings import Settings
-from storage import db
+from storage import caseworkers, db
 from storage.migrate import upgrade
 from storage.staff_models import AccountEvent, StaffSession
 
@@ -214,3 +214,20 @@ def test_the_language_switch_is_kept_per_person(web: TestClient, config: Setting
     web.post("/console/locale", data={"csrf": csrf(home.text), "locale": "en"})
     assert "<h1>Cases</h1>" in web.get("/console").text
     assert "Sign in to the Suara console" in web.get("/console/login?lang=en").text
+
+
+def test_api_tokens_go_through_the_same_rule(web: TestClient) -> None:
+    engine = web.app.state.handoff.engine  # type: ignore[attr-defined]
+    theirs = make_case(engine, "kuala_lumpur")
+    tokens = {}
+    with db.session(engine) as session:
+        for role in ("caseworker", "admin"):
+            who = caseworkers.create_caseworker(
+                session=session, name=role, office="jember", role=role
+            )
+            tokens[role] = caseworkers.issue_token(session=session, caseworker_id=who.id or 0)
+    for role, status in (("caseworker", 404), ("admin", 200)):
+        headers = {"authorization": f"Bearer {tokens[role]}"}
+        assert web.get(f"/api/v1/cases/{theirs}", headers=headers).status_code == status
+    me = web.get("/api/v1/me", headers={"authorization": f"Bearer {tokens['admin']}"}).json()
+    assert (me["role"], me["supervisor"]) == ("admin", True)
