@@ -14,7 +14,7 @@ from bot.core import Core, build_core
 from bot.envelopes import Channel
 from bot.runtime.delivery import Sender
 from bot.settings import Settings
-from handlers import health, telegram, whatsapp
+from handlers import console, health, telegram, whatsapp
 from handlers.demo import web
 from handlers.handoff import routes as escalation_routes
 from handlers.worker.link import WorkerLink
@@ -25,7 +25,8 @@ def register_channels(core: Core, app: FastAPI) -> None:
     web.register(core, app)
     whatsapp.register(core, app)
     telegram.register(core, app)
-    escalation_routes.register(core, app)
+    handoff = escalation_routes.register(core, app)
+    console.register(core, app, handoff)
     # Each channel module registers itself here, and only when it is configured.
 
 

@@ -21,10 +21,16 @@ def hash_token(token: str) -> str:
 
 
 def create_caseworker(
-    *, session: Session, name: str, office: str, supervisor: bool = False
+    *,
+    session: Session,
+    name: str,
+    office: str,
+    role: str = "caseworker",
+    email: str | None = None,
+    password_hash: str | None = None,
 ) -> Caseworker:
-    """Adds a caseworker of an office."""
-    row = Caseworker(name=name, office=office, supervisor=supervisor)
+    """Adds a caseworker of an office (with an e-mail when they sign in to the console)."""
+    row = Caseworker(name=name, office=office, role=role, email=email, password_hash=password_hash)
     session.add(row)
     session.flush()
     return row
@@ -34,7 +40,7 @@ def system_caseworker(*, session: Session, key: str, name: str, office: str) -> 
     """Returns the caseworker row standing for a caseworker system, creating it once."""
     session.exec(
         dialect_insert(session, Caseworker)
-        .values(name=name, office=office, supervisor=False, system_key=key)
+        .values(name=name, office=office, role="caseworker", locale="id", system_key=key)
         .on_conflict_do_nothing(index_elements=["system_key"])
     )
     return session.exec(select(Caseworker).where(col(Caseworker.system_key) == key)).one()

@@ -111,10 +111,19 @@ class Caseworker(_Row, table=True):
 
     name: str
     office: str = Field(index=True)
-    supervisor: bool = False
+    role: str = "caseworker"
+    """caseworker, supervisor or admin (bot.staff.Role)."""
     system_key: str | None = Field(default=None, unique=True)
     telegram_user_id: str | None = Field(default=None, unique=True)
     """The Telegram user who may press a caseworker group's buttons as this caseworker."""
+    email: str | None = Field(default=None, unique=True)
+    password_hash: str | None = None
+    totp_secret: str | None = Field(default=None, sa_type=EncryptedText)
+    totp_last_step: int | None = None
+    """The last TOTP time step accepted: a code is good once."""
+    locked_until: datetime | None = _utc()
+    disabled_at: datetime | None = _utc()
+    locale: str = "id"
 
 
 class ApiToken(_Row, table=True):

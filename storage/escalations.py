@@ -2,7 +2,7 @@
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import bindparam, exists, func, insert, or_, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -234,28 +234,28 @@ def endpoints(*, session: Session) -> list[WebhookEndpoint]:
     return list(session.exec(select(WebhookEndpoint).order_by(col(WebhookEndpoint.name))))
 
 
-def _visible(office: str) -> object:
-    """The condition under which an office may see a case."""
+def _visible(offices: Collection[str]) -> object:
+    """The condition under which one of the offices may see a case."""
     alerted = exists().where(
-        col(Delivery.escalation_id) == col(Escalation.id), col(Delivery.office) == office
+        col(Delivery.escalation_id) == col(Escalation.id), col(Delivery.office).in_(offices)
     )
-    return or_(col(Case.lead_office) == office, col(Escalation.office) == office, alerted)
+    return or_(col(Case.lead_office).in_(offices), col(Escalation.office).in_(offices), alerted)
 
 
 def office_cases(
     *,
     session: Session,
-    office: str,
+    offices: Collection[str],
     status: str | None = None,
     urgency: str | None = None,
     since: dt.datetime | None = None,
     limit: int = 100,
 ) -> list[tuple[Case, Escalation | None]]:
-    """Returns the cases an office may see, newest first, filtered as asked."""
+    """Returns the cases the offices may see, newest first, filtered as asked."""
     query = (
         select(Case, Escalation)
         .join(Escalation, col(Escalation.case_id) == col(Case.id), isouter=True)
-        .where(_visible(office))  # type: ignore[arg-type]
+        .where(_visible(offices))  # type: ignore[arg-type]
         .where(or_(col(Escalation.id).is_not(None), col(Case.status) != "draft"))
     )
     if status:
@@ -269,13 +269,13 @@ def office_cases(
 
 
 def office_case(
-    *, session: Session, office: str, reference: str
+    *, session: Session, offices: Collection[str], reference: str
 ) -> tuple[Case, Escalation | None] | None:
-    """Returns one case by reference when the office may see it, else None."""
+    """Returns one case by reference when one of the offices may see it, else None."""
     query = (
         select(Case, Escalation)
         .join(Escalation, col(Escalation.case_id) == col(Case.id), isouter=True)
-        .where(col(Case.reference) == reference, _visible(office))  # type: ignore[arg-type]
+        .where(col(Case.reference) == reference, _visible(offices))  # type: ignore[arg-type]
     )
     found = session.exec(query).first()
     return (found[0], found[1]) if found else None

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from bot.casework.handoff import CaseFile
 from bot.casework.verbs import BadAction, actor_of
 from bot.evidence import FileStore
+from bot.staff import visible_offices
 from storage import caseworkers, db, referrals
 from storage import escalations as rows
 from storage.escalation_models import Caseworker, Escalation
@@ -69,9 +70,9 @@ def read_case(
 def list_cases(
     engine: Engine, who: Caseworker, reason: str, at: dt.datetime, **filters: Any
 ) -> list[tuple[Case, Escalation | None]]:
-    """Returns the cases an office may see; each case listed gets a `case_listed` entry."""
+    """Returns the cases a person may see; each case listed gets a `case_listed` entry."""
     with db.session(engine) as session:
-        found = rows.office_cases(session=session, office=who.office, **filters)
+        found = rows.office_cases(session=session, offices=visible_offices(who), **filters)
         for case, _ in found:
             record(session, case.id or 0, LISTED, actor_of(who), reason, at)
         return found

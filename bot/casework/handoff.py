@@ -16,6 +16,7 @@ from bot.casework import desk as escalations
 from bot.casework.actions import Action, Outcome
 from bot.i18n import Catalogs
 from bot.settings import Settings
+from bot.staff import visible_offices
 from escalation.desk import Desk
 from storage import caseworkers, db
 from storage import escalations as rows
@@ -58,10 +59,11 @@ class Handoff:
         with db.session(self.engine) as session:
             return caseworkers.caseworker_by_token(session=session, token=token, now=utcnow())
 
-    def find(self, office: str, reference: str) -> Case | None:
-        """Returns a case the office may see, or None."""
+    def find(self, who: Caseworker, reference: str) -> Case | None:
+        """Returns a case the person may see (bot.staff.visible_offices), or None."""
         with db.session(self.engine) as session:
-            found = rows.office_case(session=session, office=office, reference=reference)
+            offices = visible_offices(who)
+            found = rows.office_case(session=session, offices=offices, reference=reference)
             return found[0] if found else None
 
     def act(self, case_id: int, who: Caseworker, action: Action) -> Outcome:

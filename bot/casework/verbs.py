@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from bot.staff import Act, may
 from escalation import service
 from escalation.desk import Desk, timeline
 from escalation.status import CLOSED, HELD, WAITING, InvalidTransition, Status, check
@@ -87,7 +88,7 @@ def claim(
     if escalation.status == Status.CLAIMED.value:
         if holder == who.id:
             return Done(escalation, False)
-        if not (force and who.supervisor):
+        if not (force and may(who, Act.TAKE_OVER, escalation.office)):
             raise HeldByOther(holder)
     else:
         check(escalation.status, Status.CLAIMED)
@@ -115,7 +116,7 @@ def resolve(
         raise BadAction("resolution is a code: lower-case letters, digits and _")
     escalation = escalation_for(session, desk, case, now)
     check(escalation.status, Status.RESOLVED)
-    if escalation.claimed_by != who.id and not who.supervisor:
+    if escalation.claimed_by != who.id and not may(who, Act.TAKE_OVER, escalation.office):
         raise HeldByOther(escalation.claimed_by)
     escalation.status, escalation.resolved_at = Status.RESOLVED.value, now
     escalation.resolution = resolution

@@ -10,11 +10,13 @@ from typing import TextIO
 from sqlmodel import Session, col, func, select
 
 from bot.casework import build_desk
+from bot.cli.accounts import ACCOUNT_ACTIONS, add_account_parsers, run_account
 from bot.settings import Settings
+from bot.staff import Role
 from escalation.delivery import endpoints
 from flows.routing import Office
 from storage import caseworkers, db, deliveries
-from storage.escalation_models import Caseworker, Delivery
+from storage.escalation_models import Delivery
 from storage.types import utcnow
 
 COMMANDS = frozenset({"token", "deliveries", "endpoints", "caseworkers"})
@@ -48,22 +50,29 @@ def add_escalation_commands(
     people = subparsers.add_parser("caseworkers", help="caseworkers").add_subparsers(
         dest="action", required=True
     )
-    people.add_parser("list", help="caseworkers with their office and Telegram link")
+    add_account_parsers(people)
     link = people.add_parser("link-telegram", help="let a Telegram user press group buttons")
     link.add_argument("caseworker", type=int, help="the id `token create` showed")
     link.add_argument("telegram_user", nargs="?", help="the numeric Telegram user id")
     link.add_argument("--unlink", action="store_true", help="remove the caseworker's link")
 
 
-def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) -> int:
+def run(
+    args: argparse.Namespace,
+    settings: Settings,
+    out: TextIO = sys.stdout,
+    stdin: TextIO = sys.stdin,
+) -> int:
     """Runs one hand-off command; returns the exit status."""
     engine = db.make_engine(settings.database.url)
     try:
         with db.session(engine) as session:
             if args.command == "token":
                 return _token(session, args, out)
+            if args.command == "caseworkers" and args.action in ACCOUNT_ACTIONS:
+                return run_account(session, args, settings, out, stdin)
             if args.command == "caseworkers":
-                return _caseworkers(session, args, out)
+                return _link_telegram(session, args, out)
             if args.command == "deliveries" and args.action == "replay":
                 return _replay(session, args, out)
             if args.command == "deliveries":
@@ -88,7 +97,10 @@ def _token(session: Session, args: argparse.Namespace, out: TextIO) -> int:
         print(f"revoked {count} token(s)", file=out)
         return 0 if count else 1
     who = caseworkers.create_caseworker(
-        session=session, name=args.name, office=args.office, supervisor=args.supervisor
+        session=session,
+        name=args.name,
+        office=args.office,
+        role=Role.SUPERVISOR if args.supervisor else Role.CASEWORKER,
     )
     token = caseworkers.issue_token(session=session, caseworker_id=who.id or 0)
     print(token, file=out)
@@ -98,13 +110,7 @@ def _token(session: Session, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _caseworkers(session: Session, args: argparse.Namespace, out: TextIO) -> int:
-    if args.action == "list":
-        for row in session.exec(select(Caseworker).order_by(col(Caseworker.id))):
-            kind = "system" if row.system_key else "supervisor" if row.supervisor else "caseworker"
-            linked = "telegram linked" if row.telegram_user_id else "no telegram"
-            print(f"{row.id}\t{row.office}\t{kind}\t{row.name}\t{linked}", file=out)
-        return 0
+def _link_telegram(session: Session, args: argparse.Namespace, out: TextIO) -> int:
     user = None if args.unlink else (args.telegram_user or "").strip()
     if user is not None and not user.isdigit():
         print("give the numeric Telegram user id (or --unlink)", file=out)

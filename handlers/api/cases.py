@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from bot.casework import audit
 from bot.casework.actions import Action, Outcome, Verb
+from bot.staff import Act, may, role_of
 from handlers.api import data_requests, safety
 from handlers.api.deps import CurrentCase, CurrentCaseworker, HandoffDep
 from handlers.api.safety import ReadReason
@@ -32,7 +33,7 @@ router = APIRouter(prefix="/api/v1", tags=["caseworkers"])
 
 
 def _result(handoff: HandoffDep, case: Case, outcome: Outcome, who: Caseworker) -> ActionResult:
-    found = handoff.find(who.office, case.reference) or case
+    found = handoff.find(who, case.reference) or case
     return ActionResult(
         changed=outcome.changed,
         note_id=outcome.note_id,
@@ -47,7 +48,13 @@ def _act(handoff: HandoffDep, case: Case, who: Caseworker, action: Action) -> Ac
 @router.get("/me")
 def me(who: CurrentCaseworker) -> Me:
     """Returns the caseworker the token belongs to."""
-    return Me(id=who.id or 0, name=who.name, office=who.office, supervisor=who.supervisor)
+    return Me(
+        id=who.id or 0,
+        name=who.name,
+        office=who.office,
+        supervisor=may(who, Act.TAKE_OVER),
+        role=role_of(who),
+    )
 
 
 @router.get("/cases")

@@ -47,8 +47,8 @@ Reference = Annotated[str, Path(pattern=r"^[A-Z]{2}-\d{4}-\d{6}$", examples=["MC
 
 
 def current_case(reference: Reference, who: CurrentCaseworker, handoff: HandoffDep) -> Case:
-    """Returns the case named in the path when the token's office may see it; 404 otherwise."""
-    case = handoff.find(who.office, reference)
+    """Returns the case named in the path when its caseworker may see it; 404 otherwise."""
+    case = handoff.find(who, reference)
     if case is None:
         raise HTTPException(status_code=404, detail="no such case")
     return case

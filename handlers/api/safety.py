@@ -10,6 +10,7 @@ from bot.casework import audit, referrals
 from bot.casework.verbs import actor_of
 from bot.evidence.files import FileStore
 from bot.safety import erasure
+from bot.staff import Act, may
 from handlers.api.deps import CurrentCase, CurrentCaseworker, HandoffDep
 from handlers.api.safety_schemas import (
     AuditTrail,
@@ -110,7 +111,7 @@ def legal_hold(
     case: CurrentCase, who: CurrentCaseworker, handoff: HandoffDep, body: LegalHoldBody
 ) -> LegalHoldResult:
     """Sets or releases a legal hold (supervisors only): a held case is never erased."""
-    if not who.supervisor:
+    if not may(who, Act.LEGAL_HOLD):
         detail = {"code": "supervisor_only", "message": "only a supervisor sets a legal hold"}
         raise HTTPException(status_code=403, detail=detail)
     changed = erasure.legal_hold(

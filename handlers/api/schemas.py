@@ -156,3 +156,5 @@ class Me(BaseModel):
     name: str
     office: str
     supervisor: bool
+    """May take over claims and set legal holds (a supervisor or an admin)."""
+    role: str

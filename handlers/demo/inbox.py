@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from bot.casework.desk import DEMO_INBOX
 from bot.casework.handoff import Handoff
+from bot.staff import Role
 from escalation.delivery import signing
 from storage import caseworkers, db
 from storage.types import utcnow
@@ -40,7 +41,7 @@ class Inbox:
                 who = caseworkers.system_caseworker(
                     session=session, key=f"demo:{office}", name=f"Demo {office}", office=office
                 )
-                who.supervisor = True
+                who.role = Role.SUPERVISOR.value
                 session.add(who)
                 self.tokens[office] = caseworkers.issue_token(
                     session=session, caseworker_id=who.id or 0

@@ -41,7 +41,7 @@ class Callback(BaseModel):
 def _find(session: Session, office: str, reference: str) -> Case | None:
     if office == ANY_OFFICE:
         return session.exec(select(Case).where(col(Case.reference) == reference)).first()
-    found = escalations.office_case(session=session, office=office, reference=reference)
+    found = escalations.office_case(session=session, offices=(office,), reference=reference)
     return found[0] if found else None
 
 

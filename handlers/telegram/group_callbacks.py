@@ -23,6 +23,7 @@ from bot.casework.group_alerts import (
 )
 from bot.casework.verbs import HeldByOther
 from bot.core import Core
+from bot.staff import Act, may
 from escalation.desk import Desk
 from escalation.status import InvalidTransition, Status
 from flows.vocabulary import Locale
@@ -51,7 +52,8 @@ def allowed(who: Caseworker, escalation: Escalation, group: Group) -> bool:
     """Whether a caseworker may act on an escalation from a group: same office, or a supervisor."""
     if who.system_key is not None:
         return False
-    return who.supervisor or who.office in (escalation.office, group.office)
+    offices = (escalation.office, group.office)
+    return may(who, Act.TAKE_OVER) or any(may(who, Act.READ, office) for office in offices)
 
 
 class GroupPresses:

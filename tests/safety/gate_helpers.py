@@ -80,7 +80,10 @@ def handoff(api: TestClient) -> Handoff:
 def token(engine: Engine, office: str, name: str = "Rina", supervisor: bool = False) -> str:
     with db.session(engine) as session:
         who = caseworkers.create_caseworker(
-            session=session, name=name, office=office, supervisor=supervisor
+            session=session,
+            name=name,
+            office=office,
+            role="supervisor" if supervisor else "caseworker",
         )
         return caseworkers.issue_token(session=session, caseworker_id=who.id or 0)
 
