@@ -57,7 +57,7 @@ def run_account(
     if args.action == "list":
         return _list(session, out)
     console, now = ConsoleSettings(), utcnow()
-    base = settings.public_base_url.rstrip("/")
+    base = settings.server.public_base_url.rstrip("/")
     try:
         if args.action == "add":
             password = stdin.readline().rstrip("\n") if args.password_stdin else None

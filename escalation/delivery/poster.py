@@ -11,7 +11,7 @@ from escalation.delivery.retry import parse_retry_after
 from escalation.delivery.settle import Attempt
 from escalation.delivery.ssrf import UnsafeTarget, check_url
 from escalation.offices import Endpoint
-from storage.deliveries import Claimed
+from storage.delivery_claims import Claimed
 
 USER_AGENT = "Suara-Escalation/0.1"
 EXCERPT_BYTES = 2048
