@@ -11,7 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, AliasGenerator, BaseModel, Field, SecretStr
+from pydantic import AfterValidator, AliasGenerator, BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDERS = frozenset({"changeme", "change-me", "secret", "token", "xxx", "todo"})
@@ -225,6 +225,8 @@ class ConsoleSettings(BaseSettings):
 
 class Settings(BaseModel):
     """Every setting Suara reads, one group per concern; each group reads its own variables."""
+
+    model_config = ConfigDict(extra="forbid")
 
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     files: FileSettings = Field(default_factory=FileSettings)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyotp
 from fastapi.testclient import TestClient
 from safety.gate_helpers import make_case as filed
+from settings_helpers import make_settings
 from sqlalchemy import Engine
 
 from bot.cli.commands import parser
@@ -21,7 +22,8 @@ PASSWORD = "correct horse battery"
 
 
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(
+    return make_settings(
+        env_file=None,
         database_url=database_url,
         file_store=tmp_path / "files",
         public_base_url="https://suara.example.org",

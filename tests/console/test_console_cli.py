@@ -22,7 +22,7 @@ def config(database_url: str, tmp_path: Path) -> Settings:
 
 
 def _rows(config: Settings, table: type) -> list:  # type: ignore[type-arg]
-    engine = db.make_engine(config.database_url)
+    engine = db.make_engine(config.database.url)
     try:
         with db.session(engine) as session:
             return list(session.exec(select(table)))
@@ -101,7 +101,7 @@ def test_totp_prints_the_provisioning_uri_and_stores_the_secret_encrypted(config
     assert uri.startswith("otpauth://totp/")
     assert "issuer=Suara" in uri
     secret = printed.split("secret ")[1].split()[0]
-    engine = db.make_engine(config.database_url)
+    engine = db.make_engine(config.database.url)
     try:
         with engine.connect() as connection:
             raw = connection.exec_driver_sql("SELECT totp_secret FROM caseworker").scalar_one()
