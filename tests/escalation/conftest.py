@@ -46,13 +46,6 @@ def fake() -> Iterator[FakeBotAPI]:
         yield api
 
 
-@pytest.fixture(params=[TelegramDriver.PTB, TelegramDriver.AIOGRAM], ids=lambda d: d.value)
-def driver(request: pytest.FixtureRequest) -> TelegramDriver:
-    """Runs a test once per driver."""
-    value: TelegramDriver = request.param
-    return value
-
-
 @pytest.fixture
 async def group_app(
     tmp_path: Path, fake: FakeBotAPI, driver: TelegramDriver, database_url: str

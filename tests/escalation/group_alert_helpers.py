@@ -198,6 +198,7 @@ def state(app: GroupApp, escalation_id: int) -> tuple[str, int | None, list[Case
         return row.status, row.claimed_by, list(events)
 
 
-def every_call(fake: FakeBotAPI) -> str:
-    """Returns every Bot API call's parameters as one string, to search for what must not leak."""
-    return json.dumps([c.params for c in fake.calls], ensure_ascii=False)
+def leaks(fake: FakeBotAPI, *more: str) -> list[str]:
+    """Returns the planted name, phone and story (and `more`) found in any Bot API call."""
+    everything = json.dumps([c.params for c in fake.calls], ensure_ascii=False)
+    return [secret for secret in (NAME, PHONE, STORY, *more) if secret in everything]
