@@ -11,6 +11,7 @@ from keyring_values import TEST_ADDRESS_KEY, TEST_KEYS
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.settings import TelegramDriver
 from storage import crypto
 from storage.db import make_engine, normalise_url
 from storage.migrate import upgrade
@@ -26,6 +27,13 @@ def encryption_keys() -> Iterator[tuple[str, ...]]:
     yield TEST_KEYS
     crypto.clear_keys()
     crypto.clear_address_key()
+
+
+@pytest.fixture(params=[TelegramDriver.PTB, TelegramDriver.AIOGRAM], ids=lambda d: d.value)
+def driver(request: pytest.FixtureRequest) -> TelegramDriver:
+    """Runs a test once per driver."""
+    value: TelegramDriver = request.param
+    return value
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

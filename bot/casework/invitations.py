@@ -7,21 +7,15 @@ import datetime as dt
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.casework.notices import queue_notice
-from bot.envelopes import Channel
+from bot.casework.notices import Notice, queue_notice
 from bot.i18n import Catalogs
-from flows.vocabulary import Locale
 from storage import db, models
 
 
 def invite_once(
     engine: Engine,
     catalogs: Catalogs,
-    *,
-    channel: Channel,
-    chat_id: str,
-    msgid: str,
-    locale: Locale,
+    notice: Notice,
     every: dt.timedelta = dt.timedelta(days=1),
 ) -> int | None:
     """Queues the invitation unless the chat got a notice within `every`; returns its outbox id."""
@@ -29,8 +23,8 @@ def invite_once(
     query = (
         select(models.OutboxMessage.id)
         .where(
-            col(models.OutboxMessage.channel) == channel.value,
-            col(models.OutboxMessage.chat_id) == chat_id,
+            col(models.OutboxMessage.channel) == notice.channel.value,
+            col(models.OutboxMessage.chat_id) == notice.chat_id,
             col(models.OutboxMessage.conversation_id).is_(None),
             col(models.OutboxMessage.created_at) >= since,
         )
@@ -39,6 +33,4 @@ def invite_once(
     with db.session(engine) as session:
         if session.exec(query).first() is not None:
             return None
-    return queue_notice(
-        engine, catalogs, channel=channel, chat_id=chat_id, msgid=msgid, locale=locale
-    )
+    return queue_notice(engine, catalogs, notice)

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from bot.casework import apply_rights
 from bot.envelopes import Channel
+from bot.hooks import SavedTurn
 from bot.safety import record_safe_times
 from flows.engine import Turn
 from flows.facts import case_facts
@@ -111,15 +112,9 @@ def record_events(
         )
 
 
-def record_consents(
-    session: Session,
-    reporter: models.Reporter,
-    case: models.Case | None,
-    turn: Turn,
-    channel: Channel,
-    at: dt.datetime,
-) -> None:
+def record_consents(saved: SavedTurn) -> None:
     """Stores each consent answer of the turn, with its text version and language."""
+    session, reporter, case, turn = saved.session, saved.reporter, saved.case, saved.turn
     assert reporter.id is not None
     actor = {"worker": "self", "family": "family", "organisation": "organisation"}.get(
         str(turn.state.answers.get("role")), "self"
@@ -137,10 +132,10 @@ def record_consents(
                 recipient=str(recipient) if recipient else None,
                 text_version=str(event.data["version"]),
                 locale=turn.state.locale.value,
-                channel=channel.value,
+                channel=saved.channel.value,
                 answer=str(event.data["answer"]),
                 actor=actor,
-                at=at,
+                at=saved.at,
             )
         )
 
@@ -153,7 +148,7 @@ def apply_turn(
     channel: Channel,
     at: dt.datetime,
     case_id: int | None,
-) -> models.Case | None:
+) -> SavedTurn:
     """Opens or updates the conversation's current case, audits events and stores consents."""
     assert conversation.id is not None
     case = session.get(models.Case, case_id) if case_id else None
@@ -168,13 +163,14 @@ def apply_turn(
     if case is not None:
         update_case(case, turn.state, at)
         record_events(session, case, turn.events, at)
-    record_consents(session, reporter, case, turn, channel, at)
+    saved = SavedTurn(session, conversation, reporter, case, turn, channel, at)
+    record_consents(saved)
     record_safe_times(reporter, turn.state, turn.events, at)
-    apply_rights(session, reporter, case, turn, channel, at)
+    apply_rights(saved)
     for event in turn.events:
         if event.name is EventName.REFERRAL_RECORDED:
             reporter.referral = str(event.data.get("source", ""))[:64]
-    return case
+    return saved
 
 
 def _adopt_attachments(session: Session, conversation_id: int, case: models.Case) -> None:

@@ -94,14 +94,10 @@ class GroupCommit(Generic[Job, Result]):
         try:
             results = _checked(self.write([job for job, _ in batch]), batch)
         except Exception as error:
-            if len(batch) == 1:
-                _settle(batch, failure=error)
-                return
-            log.warning("batch write failed; writing one by one", extra={"size": len(batch)})
-            for one in batch:
-                self._write([one])
-            return
-        _settle(batch, results=results)
+            for alone in _again_alone(batch, error, _settle):
+                self._write(alone)
+        else:
+            _settle(batch, results=results)
 
 
 class LoopGroupCommit(Generic[Job, Result]):
@@ -152,14 +148,23 @@ class LoopGroupCommit(Generic[Job, Result]):
         try:
             results = _checked(await self.write([job for job, _ in batch]), batch)
         except Exception as error:
-            if len(batch) == 1:
-                _deliver(batch, failure=error)
-                return
-            log.warning("batch write failed; writing one by one", extra={"size": len(batch)})
-            for one in batch:
-                await self._write([one])
-            return
-        _deliver(batch, results=results)
+            for alone in _again_alone(batch, error, _deliver):
+                await self._write(alone)
+        else:
+            _deliver(batch, results=results)
+
+
+def _again_alone(
+    batch: list[Waiting[Job, Result]],
+    error: Exception,
+    answer: Callable[..., None],
+) -> list[list[Waiting[Job, Result]]]:
+    """Answers a lone job's failure; returns a larger failed batch as lone jobs to write again."""
+    if len(batch) == 1:
+        answer(batch, failure=error)
+        return []
+    log.warning("batch write failed; writing one by one", extra={"size": len(batch)})
+    return [[one] for one in batch]
 
 
 def _checked(results: Sequence[Result], batch: Sequence[Waiting[Job, Result]]) -> Sequence[Result]:

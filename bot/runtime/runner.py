@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.envelopes import Channel, InboundEvent
-from bot.hooks import AfterTurn, SavedTurn
+from bot.hooks import AfterTurn
 from bot.i18n import Catalogs, Renderer
 from bot.runtime.cases import apply_turn
 from bot.safety import with_code_word
@@ -183,9 +183,10 @@ class Runner:
         channel: Channel,
         at: dt.datetime,
     ) -> TurnResult:
-        case = apply_turn(
+        saved = apply_turn(
             session, conversation, reporter, turn, channel, at, envelope.get("case_id")
         )
+        case = saved.case
         envelope["case_id"] = case.id if case else None
         envelope["engine"] = to_json(turn.state)
         facts = {Fact.CASE_REFERENCE: case.reference} if case else {}
@@ -215,7 +216,6 @@ class Runner:
         conversation.timer_kind = timer[0].value if timer else None
         if reporter.locale != turn.state.locale.value:
             reporter.locale = turn.state.locale.value
-        saved = SavedTurn(session, conversation, reporter, case, turn, channel, at)
         for hook in self.after_turn:
             hook(saved)
         queries.save_conversation(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.casework.invitations import invite_once
+from bot.casework.notices import Notice
 from bot.core import Core
 from bot.envelopes import Channel, InboundEvent, StoredMedia
 from bot.safety.quick_exit import ChatLedger, Direction
@@ -208,14 +209,9 @@ class TelegramTranslator:
 
     def invite(self, message: TgMessage) -> None:
         """Invites a group to a private chat, at most once a day; nothing else goes to groups."""
-        queued = invite_once(
-            self.core.engine,
-            self.core.catalogs,
-            channel=Channel.TELEGRAM,
-            chat_id=str(message.chat_id),
-            msgid=GROUP_INVITATION,
-            locale=Locale.EN if (message.language_code or "").startswith("en") else Locale.ID,
-        )
+        locale = Locale.EN if (message.language_code or "").startswith("en") else Locale.ID
+        notice = Notice(Channel.TELEGRAM, str(message.chat_id), GROUP_INVITATION, locale)
+        queued = invite_once(self.core.engine, self.core.catalogs, notice)
         if queued is not None:
             self.core.dispatcher.wake()
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
+import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from esc_helpers import make_case
 from pydantic import SecretStr
+from sqlalchemy import Engine
+from sqlmodel import col, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "telegram"))
 
@@ -20,9 +25,13 @@ from bot.casework.desk import EscalationHook  # noqa: E402
 from bot.casework.group_alerts import group_alerts  # noqa: E402
 from bot.envelopes import Channel  # noqa: E402
 from bot.settings import Settings, TelegramDriver  # noqa: E402
+from escalation import service  # noqa: E402
 from escalation.delivery.signing import new_secret  # noqa: E402
 from escalation.desk import Desk  # noqa: E402
 from handlers.telegram.translate import TelegramTranslator  # noqa: E402
+from storage import caseworkers, db  # noqa: E402
+from storage.escalation_models import Escalation  # noqa: E402
+from storage.models import Case, CaseEvent  # noqa: E402
 
 __all__ = ["FakeBotAPI", "FakeServer"]
 
@@ -44,6 +53,8 @@ telegram_group_id = "{KL_GROUP}"
 id = "jember"
 name = "Jember branch"
 """
+NAME, PHONE, STORY = "Siti Rahayu", "+60123456789", "my employer keeps my passport"
+HAFIZ_TG, NOOR_TG, STRANGER_TG, JEMBER_TG = 9001, 9002, 9003, 9004
 _ids = itertools.count(int(time.time()) % 1_000_000 * 1000 + 500)
 
 
@@ -127,3 +138,67 @@ def press_update(user_id: int, data: str, shown: dict[str, Any]) -> dict[str, An
             "data": data,
         },
     }
+
+
+def planted_case(
+    engine: Engine, lead: str = "kuala_lumpur", urgency: str = "P1", copies: tuple[str, ...] = ()
+) -> Case:
+    """A case whose answers hold a name, a phone number and free text."""
+    categories = ("DOKUMEN", "TPPO")
+    case = make_case(engine, lead=lead, urgency=urgency, categories=categories, copies=copies)
+    with db.session(engine) as session:
+        row = session.get(Case, case.id)
+        assert row is not None
+        row.answers = {"self_name": NAME, "self_phone": PHONE, "self_story": STORY}
+        session.add(row)
+    return case
+
+
+def register(engine: Engine) -> dict[str, int]:
+    """Two Kuala Lumpur caseworkers and a Jember one, linked to Telegram users."""
+    ids = {}
+    with db.session(engine) as session:
+        for name, office, user in (
+            ("Hafiz", "kuala_lumpur", HAFIZ_TG),
+            ("Noor", "kuala_lumpur", NOOR_TG),
+            ("Dewi", "jember", JEMBER_TG),
+        ):
+            who = caseworkers.create_caseworker(session=session, name=name, office=office)
+            linked = caseworkers.link_telegram(
+                session=session, caseworker_id=who.id or 0, telegram_user_id=str(user)
+            )
+            assert linked is not None
+            ids[name] = who.id or 0
+    return ids
+
+
+def open_escalation(app: GroupApp, case: Case) -> Escalation:
+    """Opens the case's escalation through the app's desk (with its group alerts)."""
+    with db.session(app.core.engine) as session:
+        row = session.get(Case, case.id)
+        assert row is not None
+        found = service.open_or_update(
+            session, app.desk(), row, "case_submitted", dt.datetime.now(dt.UTC)
+        )
+        assert found is not None
+        return found
+
+
+def state(app: GroupApp, escalation_id: int) -> tuple[str, int | None, list[CaseEvent]]:
+    """Returns an escalation's status, its holder and the caseworkers' events on its case."""
+    with db.session(app.core.engine) as session:
+        row = session.get(Escalation, escalation_id)
+        assert row is not None
+        events = session.exec(
+            select(CaseEvent)
+            .where(col(CaseEvent.case_id) == row.case_id)
+            .where(col(CaseEvent.actor).startswith("caseworker:"))
+            .order_by(col(CaseEvent.id))
+        ).all()
+        return row.status, row.claimed_by, list(events)
+
+
+def leaks(fake: FakeBotAPI, *more: str) -> list[str]:
+    """Returns the planted name, phone and story (and `more`) found in any Bot API call."""
+    everything = json.dumps([c.params for c in fake.calls], ensure_ascii=False)
+    return [secret for secret in (NAME, PHONE, STORY, *more) if secret in everything]

@@ -1,28 +1,29 @@
 """Telegram caseworker groups: neutral alerts, Acknowledge and Claim by registered caseworkers only,
-one post per level, through both drivers and the fake Bot API."""
+through both drivers and the fake Bot API; the callback data and the link-telegram command."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import io
-import json
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from esc_helpers import make_case
 from group_alert_helpers import (
+    HAFIZ_TG,
     JAKARTA_GROUP,
+    JEMBER_TG,
     KL_GROUP,
+    NOOR_TG,
+    STRANGER_TG,
     FakeBotAPI,
-    FakeServer,
     GroupApp,
     buttons,
     edited,
     group_message,
-    settings_for,
+    leaks,
+    open_escalation,
+    planted_case,
+    register,
+    state,
 )
 from settings_helpers import make_settings
 from sqlalchemy import Engine
@@ -30,101 +31,10 @@ from sqlmodel import col, select
 
 from bot.casework.group_alerts import EDIT_KEY, GroupVerb, button_data, parse_press
 from bot.cli import handoff as escalation_cli
-from bot.settings import TelegramDriver
-from escalation import deadlines, service
 from handlers.telegram.updates import ChatType, TgCallback
 from storage import caseworkers, db
-from storage.escalation_models import Caseworker, Escalation
-from storage.migrate import upgrade
-from storage.models import Case, CaseEvent, OutboxMessage
-
-NAME, PHONE, STORY = "Siti Rahayu", "+60123456789", "my employer keeps my passport"
-HAFIZ_TG, NOOR_TG, STRANGER_TG, JEMBER_TG = 9001, 9002, 9003, 9004
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeBotAPI]:
-    api = FakeBotAPI()
-    with FakeServer(api) as server:
-        api.base_url = server.base_url
-        yield api
-
-
-@pytest.fixture(params=[TelegramDriver.PTB, TelegramDriver.AIOGRAM], ids=lambda d: d.value)
-def driver(request: pytest.FixtureRequest) -> TelegramDriver:
-    value: TelegramDriver = request.param
-    return value
-
-
-@pytest.fixture
-async def group_app(
-    tmp_path: Path, fake: FakeBotAPI, driver: TelegramDriver, database_url: str
-) -> AsyncIterator[GroupApp]:
-    upgrade(database_url)
-    running = GroupApp(settings_for(tmp_path, fake, driver, database_url), fake)
-    await running.start()
-    yield running
-    await running.stop()
-
-
-def planted_case(
-    engine: Engine, lead: str = "kuala_lumpur", urgency: str = "P1", copies: tuple[str, ...] = ()
-) -> Case:
-    """A case whose answers hold a name, a phone number and free text."""
-    categories = ("DOKUMEN", "TPPO")
-    case = make_case(engine, lead=lead, urgency=urgency, categories=categories, copies=copies)
-    with db.session(engine) as session:
-        row = session.get(Case, case.id)
-        assert row is not None
-        row.answers = {"self_name": NAME, "self_phone": PHONE, "self_story": STORY}
-        session.add(row)
-    return case
-
-
-def register(engine: Engine) -> dict[str, int]:
-    """Two Kuala Lumpur caseworkers and a Jember one, linked to Telegram users."""
-    ids = {}
-    with db.session(engine) as session:
-        for name, office, user in (
-            ("Hafiz", "kuala_lumpur", HAFIZ_TG),
-            ("Noor", "kuala_lumpur", NOOR_TG),
-            ("Dewi", "jember", JEMBER_TG),
-        ):
-            who = caseworkers.create_caseworker(session=session, name=name, office=office)
-            linked = caseworkers.link_telegram(
-                session=session, caseworker_id=who.id or 0, telegram_user_id=str(user)
-            )
-            assert linked is not None
-            ids[name] = who.id or 0
-    return ids
-
-
-def open_escalation(app: GroupApp, case: Case) -> Escalation:
-    with db.session(app.core.engine) as session:
-        row = session.get(Case, case.id)
-        assert row is not None
-        found = service.open_or_update(
-            session, app.desk(), row, "case_submitted", dt.datetime.now(dt.UTC)
-        )
-        assert found is not None
-        return found
-
-
-def state(app: GroupApp, escalation_id: int) -> tuple[str, int | None, list[CaseEvent]]:
-    with db.session(app.core.engine) as session:
-        row = session.get(Escalation, escalation_id)
-        assert row is not None
-        events = session.exec(
-            select(CaseEvent)
-            .where(col(CaseEvent.case_id) == row.case_id)
-            .where(col(CaseEvent.actor).startswith("caseworker:"))
-            .order_by(col(CaseEvent.id))
-        ).all()
-        return row.status, row.claimed_by, list(events)
-
-
-def every_call(fake: FakeBotAPI) -> str:
-    return json.dumps([c.params for c in fake.calls], ensure_ascii=False)
+from storage.escalation_models import Caseworker
+from storage.models import OutboxMessage
 
 
 async def test_alert_press_and_double_claim(group_app: GroupApp, fake: FakeBotAPI) -> None:
@@ -198,43 +108,7 @@ async def test_alert_press_and_double_claim(group_app: GroupApp, fake: FakeBotAP
     stranger = TgCallback("q2", STRANGER_TG, claim, None, KL_GROUP, ChatType.SUPERGROUP, 1)
     assert group_app.translator.groups.apply(stranger).code == "unregistered"
 
-    everything = every_call(fake)
-    for secret in (NAME, PHONE, STORY, "60123456789"):
-        assert secret not in everything
-
-
-async def test_each_level_posts_once(group_app: GroupApp, fake: FakeBotAPI) -> None:
-    engine = group_app.core.engine
-    case = planted_case(engine, urgency="P0", copies=("jakarta", "jember"))
-    escalation = open_escalation(group_app, case)
-    desk = group_app.desk()
-    later = dt.datetime.now(dt.UTC)
-    for _ in range(2):  # office -> supervisor -> jakarta -> operator
-        later += dt.timedelta(hours=1)
-        for _ in range(2):  # a second sweep at the same moment finds nothing overdue
-            with db.session(engine) as session:
-                deadlines.sweep(session, desk, later)
-    await group_app.settle()
-    kl, jakarta = fake.texts(KL_GROUP), fake.texts(JAKARTA_GROUP)
-    assert len(kl) == 2
-    assert kl[0].startswith(f"Kasus baru {case.reference}")
-    assert "naik ke tingkat ini" in kl[1]
-    assert "atasan atau petugas jaga" in kl[1]
-    assert len(jakarta) == 2  # copied on the new case, then alerted at its own level
-    assert jakarta[0].startswith(f"New case {case.reference}")
-    assert "Level: office." in jakarta[0]
-    assert jakarta[1].startswith(f"Nobody acknowledged case {case.reference}")
-    assert "Level: Jakarta." in jakarta[1]
-    with db.session(engine) as session:
-        row = session.get(Escalation, escalation.id)
-        assert row is not None
-        assert row.level == 2
-        deadlines.sweep(session, desk, later + dt.timedelta(hours=1))
-    await group_app.settle()
-    assert len(fake.texts(JAKARTA_GROUP)) == 3
-    assert "Level: operator." in fake.texts(JAKARTA_GROUP)[-1]
-    for secret in (NAME, PHONE, STORY):
-        assert secret not in every_call(fake)
+    assert leaks(fake, "60123456789") == []
 
 
 def test_callback_data_is_short_and_strict() -> None:
@@ -283,30 +157,3 @@ def test_link_telegram_cli(engine: Engine, database_url: str) -> None:
     assert run("link-telegram", str(other.id), "--unlink")[0] == 0
     with db.session(engine) as session:
         assert caseworkers.caseworker_by_telegram(session=session, telegram_user_id="4242") is None
-
-
-async def test_a_case_that_becomes_more_urgent_is_posted_again(
-    group_app: GroupApp, fake: FakeBotAPI
-) -> None:
-    engine = group_app.core.engine
-    case = planted_case(engine, urgency="P2")
-    open_escalation(group_app, case)
-    await group_app.settle()
-    with db.session(engine) as session:
-        row = session.get(Case, case.id)
-        assert row is not None
-        row.urgency = "P0"
-        service.open_or_update(session, group_app.desk(), row, "urgent", dt.datetime.now(dt.UTC))
-    await group_app.settle()
-    kl = fake.texts(KL_GROUP)
-    assert len(kl) == 2
-    assert kl[1].startswith(f"Kasus {case.reference} menjadi lebih mendesak.")
-    assert "P0" in kl[1]
-    with db.session(engine) as session:  # the same urgency again: nothing new in the group
-        row = session.get(Case, case.id)
-        assert row is not None
-        service.open_or_update(session, group_app.desk(), row, "urgent", dt.datetime.now(dt.UTC))
-    await group_app.settle()
-    assert len(fake.texts(KL_GROUP)) == 2
-    for secret in (NAME, PHONE, STORY):
-        assert secret not in every_call(fake)

@@ -25,13 +25,6 @@ def fake() -> Iterator[FakeBotAPI]:
         yield api
 
 
-@pytest.fixture(params=[TelegramDriver.PTB, TelegramDriver.AIOGRAM], ids=lambda d: d.value)
-def driver(request: pytest.FixtureRequest) -> TelegramDriver:
-    """Runs a test once per driver."""
-    value: TelegramDriver = request.param
-    return value
-
-
 @pytest.fixture
 def settings(tmp_path: Path, fake: FakeBotAPI, driver: TelegramDriver) -> Settings:
     """Returns settings for a webhook-mode app on a fresh SQLite file, pointed at the fake."""

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from wa_bodies import envelope, error_131047, meta_bytes, status, value
 from wa_harness import Phone, WaApp, running, words
 
-from bot.casework.notices import queue_notice
+from bot.casework.notices import Notice, queue_notice
 from bot.envelopes import Channel
 from bot.whatsapp import chats as wa_book
 from flows.vocabulary import Locale, Timeout, TimerKind
@@ -48,14 +48,8 @@ async def remind(wa: WaApp) -> None:
 
 async def notify(wa: WaApp) -> None:
     """Queues a message outside any turn (as a caseworker's follow-up would be) and sends it."""
-    queue_notice(
-        wa.core.engine,
-        wa.core.catalogs,
-        channel=Channel.WHATSAPP,
-        chat_id=CHAT,
-        msgid=REMINDER,
-        locale=Locale.EN,
-    )
+    notice = Notice(channel=Channel.WHATSAPP, chat_id=CHAT, msgid=REMINDER, locale=Locale.EN)
+    queue_notice(wa.core.engine, wa.core.catalogs, notice)
     await wa.core.dispatcher.drain()
 
 

@@ -8,9 +8,8 @@ from collections.abc import Mapping
 
 from sqlmodel import Session, col, select
 
-from bot.envelopes import Channel
+from bot.hooks import SavedTurn
 from flows.consent import Purpose
-from flows.engine import Turn
 from flows.mydata import RIGHTS_DEADLINE, RequestKind
 from flows.vocabulary import EventName
 from storage import models
@@ -35,44 +34,29 @@ def latest_case(session: Session, reporter_id: int) -> models.Case | None:
     return session.exec(query).first()
 
 
-def apply_rights(
-    session: Session,
-    reporter: models.Reporter,
-    case: models.Case | None,
-    turn: Turn,
-    channel: Channel,
-    at: dt.datetime,
-) -> list[DataRequest]:
+def apply_rights(saved: SavedTurn) -> list[DataRequest]:
     """Creates a DataRequest for each request the turn made and restricts processing if asked."""
     made = []
-    for event in turn.events:
+    for event in saved.turn.events:
         if event.name is EventName.CONSENT_RECORDED:
-            _lift_restriction(reporter, event.data)
+            _lift_restriction(saved.reporter, event.data)
         if event.name is not EventName.DATA_REQUEST_MADE:
             continue
-        kind = RequestKind(str(event.data["kind"]))
-        made.append(open_request(session, reporter, case, kind, channel, turn, at))
+        made.append(open_request(saved, RequestKind(str(event.data["kind"]))))
     return made
 
 
-def open_request(
-    session: Session,
-    reporter: models.Reporter,
-    case: models.Case | None,
-    kind: RequestKind,
-    channel: Channel,
-    turn: Turn,
-    at: dt.datetime,
-) -> DataRequest:
+def open_request(saved: SavedTurn, kind: RequestKind) -> DataRequest:
     """Stores one request with its deadlines and audits it on the case timeline."""
+    session, reporter, case, at = saved.session, saved.reporter, saved.case, saved.at
     assert reporter.id is not None
     target = case or latest_case(session, reporter.id)
     row = DataRequest(
         reporter_id=reporter.id,
         case_id=target.id if target else None,
         kind=kind.value,
-        channel=channel.value,
-        locale=turn.state.locale.value,
+        channel=saved.channel.value,
+        locale=saved.turn.state.locale.value,
         purpose=Purpose.CASE_HANDLING.value if kind is RequestKind.WITHDRAW else None,
         due_at=at + RIGHTS_DEADLINE,
         escalate_at=at + ESCALATE_AFTER,
