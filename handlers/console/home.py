@@ -7,9 +7,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from bot.casework import audit
-from bot.staff import role_of, visible_offices
+from bot.staff import visible_offices
 from handlers.console.deps import ConsoleDep, SignedInStaff
-from handlers.console.pages import PREFIX, locale_of
+from handlers.console.pages import PREFIX, bar_context, locale_of
 from storage.types import utcnow
 
 router = APIRouter(prefix=PREFIX, tags=["console"], include_in_schema=False)
@@ -32,9 +32,7 @@ async def home(staff: SignedInStaff, console: ConsoleDep) -> Response:
     return console.pages.render(
         "home.html",
         locale_of(staff.account.locale),
-        staff=staff.account,
-        role=role_of(staff.account).value,
+        **bar_context(staff.account, staff.csrf),
         offices=sorted(visible_offices(staff.account)),
-        csrf=staff.csrf,
         cases=[(case, escalation) for case, escalation in found],
     )

@@ -11,7 +11,9 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.i18n import Catalogs
+from bot.staff import role_of
 from flows.vocabulary import Locale
+from storage.escalation_models import Caseworker
 
 HERE = Path(__file__).resolve().parent
 PREFIX = "/console"
@@ -25,6 +27,11 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "cache-control": "no-store",
 }
+
+
+def bar_context(account: Caseworker, csrf: str) -> dict[str, Any]:
+    """Returns what a signed-in page's top bar needs: the person, their role, the forms' token."""
+    return {"staff": account, "role": role_of(account).value, "csrf": csrf}
 
 
 def locale_of(value: str | None) -> Locale:
