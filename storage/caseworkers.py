@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Collection
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -167,3 +168,17 @@ def caseworker_by_telegram(*, session: Session, telegram_user_id: str) -> Casewo
     """Returns the caseworker a Telegram user is linked to, or None."""
     query = select(Caseworker).where(col(Caseworker.telegram_user_id) == telegram_user_id)
     return session.exec(query).first()
+
+
+def colleagues(*, session: Session, offices: Collection[str]) -> list[tuple[int, str]]:
+    """Returns the people (not systems) of the offices who can hold a case: id and name."""
+    query = (
+        select(Caseworker.id, Caseworker.name)
+        .where(
+            col(Caseworker.office).in_(offices),
+            col(Caseworker.system_key).is_(None),
+            col(Caseworker.disabled_at).is_(None),
+        )
+        .order_by(col(Caseworker.name))
+    )
+    return [(int(i or 0), str(n)) for i, n in session.exec(query)]

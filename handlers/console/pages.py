@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime, format_timedelta
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import MutableHeaders
@@ -17,6 +21,9 @@ from storage.escalation_models import Caseworker
 
 HERE = Path(__file__).resolve().parent
 PREFIX = "/console"
+SHOWN_TIME = "d MMM y HH:mm 'WIB'"
+OFFICE_ZONE = ZoneInfo("Asia/Jakarta")
+"""Times on the console are shown in the secretariat's time, as the case reference is."""
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -59,12 +66,30 @@ class Pages:
         """Returns a page; `_` in the template translates into the locale."""
 
         def gettext(msgid: str) -> str:
-            return self.catalogs.gettext(locale, msgid)
+            return self.catalogs.gettext(locale, msgid) if msgid else ""
 
         page = self.env.get_template(name).render(
-            _=gettext, gettext=gettext, locale=locale.value, **context
+            _=gettext, gettext=gettext, locale=locale.value, **_clock(locale), **context
         )
         return HTMLResponse(page, status_code=status)
+
+
+def _clock(locale: Locale) -> dict[str, Callable[..., str]]:
+    """Returns `when` and `duration`: moments in the office's time and spans, in the locale."""
+
+    def when(moment: dt.datetime | None) -> str:
+        if moment is None:
+            return ""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return format_datetime(moment, SHOWN_TIME, tzinfo=OFFICE_ZONE, locale=locale.value)
+
+    def duration(span: dt.timedelta | None) -> str:
+        if span is None:
+            return ""
+        return format_timedelta(abs(span), threshold=1.5, locale=locale.value)
+
+    return {"when": when, "duration": duration}
 
 
 class SecureHeaders:

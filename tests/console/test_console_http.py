@@ -209,10 +209,10 @@ def test_the_language_switch_is_kept_per_person(web: TestClient, config: Setting
     account(config, "sri@example.org", "jember")
     assert sign_in(web, "sri@example.org") == 303
     home = web.get("/console")
-    assert "Kasus" in home.text
+    assert "<h1>Antrean</h1>" in home.text
     assert 'lang="id"' in home.text
     web.post("/console/locale", data={"csrf": csrf(home.text), "locale": "en"})
-    assert "<h1>Cases</h1>" in web.get("/console").text
+    assert "<h1>Queue</h1>" in web.get("/console").text
     assert "Sign in to the Suara console" in web.get("/console/login?lang=en").text
 
 
