@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from flows import messages as msg
@@ -33,7 +34,7 @@ def _label(step: Choose, option_id: object) -> Text:
     return Text(msg.SKIPPED)
 
 
-def _choice(step: Choose, state: State, answer: Answer) -> Text | tuple[Text, ...]:
+def _choice(step: Choose, answer: Answer) -> Text | tuple[Text, ...]:
     if isinstance(answer, list):
         return tuple(_label(step, a) for a in answer)
     return _label(step, answer)
@@ -50,7 +51,7 @@ def _value(value: object) -> Money | PartialDate | int | None:
     return value if isinstance(value, int) else None
 
 
-def _text(answer: Answer) -> Text | Plain | Money | PartialDate | int:
+def _text(answer: Answer, limit: int | None) -> Text | Plain | Money | PartialDate | int:
     if not isinstance(answer, dict):
         return Text(msg.SKIPPED)
     parsed = _value(answer.get("value"))
@@ -58,21 +59,35 @@ def _text(answer: Answer) -> Text | Plain | Money | PartialDate | int:
         return parsed
     if answer.get("text"):
         text = str(answer["text"])
-        cut = text if len(text) <= SUMMARY_TEXT_LIMIT else text[:SUMMARY_TEXT_LIMIT] + "…"
+        cut = text if limit is None or len(text) <= limit else text[:limit] + "…"
         return Plain(cut)
     return Text(msg.FILES_COUNT, {"count": len(answer.get("media", []))})
 
 
-def render_answer(step: Question, state: State) -> ParamValue:
-    """Returns how one answer is shown back to the reporter."""
-    answer = state.answers.get(step.id)
+def _shown(step: Question, answer: Answer | None, limit: int | None) -> ParamValue:
     if answer is None or answer == []:
         return Text(msg.SKIPPED)
     if isinstance(step, Choose):
-        return _choice(step, state, answer)
+        return _choice(step, answer)
     if isinstance(step, Collect):
         return Text(msg.FILES_COUNT, {"count": len(answer) if isinstance(answer, list) else 0})
-    return _text(answer)
+    return _text(answer, limit)
+
+
+def render_answer(step: Question, state: State) -> ParamValue:
+    """Returns how one answer is shown back to the reporter (long texts cut short)."""
+    return _shown(step, state.answers.get(step.id), SUMMARY_TEXT_LIMIT)
+
+
+def case_answers(
+    registry: Registry, answers: Mapping[str, Answer]
+) -> list[tuple[Text, ParamValue]]:
+    """Returns each answered question of a case with its whole answer, in flow order."""
+    return [
+        (Text(step.summary or ""), _shown(step, answers[step.id], None))
+        for step in registry.steps.values()
+        if isinstance(step, Choose | Ask | Collect) and step.summary and step.id in answers
+    ]
 
 
 def summary_lines(registry: Registry, state: State) -> list[Text]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.escalation_models import CaseNote, Delivery, Escalation
@@ -55,3 +57,11 @@ def case_record(*, session: Session, case: Case) -> CaseRecord:
         data_requests=_of_case(session, DataRequest, case_id),
         deliveries=deliveries,
     )
+
+
+def case_mark(*, session: Session, case_id: int, ignoring: Collection[str]) -> int:
+    """Returns the newest timeline event id of a case among the types not ignored (0: none)."""
+    query = select(func.coalesce(func.max(CaseEvent.id), 0)).where(
+        col(CaseEvent.case_id) == case_id, col(CaseEvent.type).not_in(ignoring)
+    )
+    return int(session.exec(query).one() or 0)

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from bot.casework.handoff import Handoff
 from bot.core import Core
 from bot.staff import ConsoleSettings, SignIn
-from handlers.console import auth, queue
+from handlers.console import auth, case_actions, case_page, queue
 from handlers.console.deps import Console, CsrfRefused, NotSignedIn, get_console
 from handlers.console.pages import HERE, PREFIX, Pages, SecureHeaders, locale_of
 
@@ -36,6 +36,9 @@ def register(core: Core, app: FastAPI, handoff: Handoff) -> None:
     app.mount(PREFIX + "/static", StaticFiles(directory=HERE / "static"), name="console-static")
     app.include_router(auth.router)
     app.include_router(queue.router)
+    app.include_router(case_page.router)
+    app.include_router(case_actions.router)
+    app.add_exception_handler(case_page.CaseNotFound, case_page.not_found)
     app.add_exception_handler(NotSignedIn, _to_sign_in)
     app.add_exception_handler(CsrfRefused, _refused)
     app.add_middleware(SecureHeaders)

@@ -63,24 +63,6 @@ EVENTS: Mapping[str, str] = {
     "consent_recorded": N_("Consent recorded"),
     "data_request_made": N_("Data-rights request"),
 }
-QUIET_EVENTS = frozenset(
-    {
-        "answer_recorded",
-        "answer_edited",
-        "language_chosen",
-        "conversation_started",
-        "conversation_resumed",
-        "conversation_restarted",
-        "conversation_expired",
-        "conversation_stopped",
-        "reminder_sent",
-        "input_not_understood",
-        "code_word_saved",
-        "code_word_checked",
-        "data_shown",
-    }
-)
-"""Steps of the questionnaire itself: the answers section already shows what they led to."""
 EVENT_OTHER = N_("Recorded: {code}")
 ROUTES: Mapping[str, str] = {
     ReplyRoute.NOW: N_("Your reply is sent now."),
@@ -99,6 +81,41 @@ OUTCOMES: Mapping[str, str] = {
     "no_contact": N_("No contact with the reporter"),
     "duplicate": N_("Duplicate of another case"),
     "withdrawn": N_("Withdrawn by the reporter"),
+}
+
+REFERRAL_REASONS: Mapping[str, str] = {
+    "legal_aid": N_("Legal aid"),
+    "shelter": N_("Shelter"),
+    "health": N_("Health care"),
+    "return_home": N_("Going home"),
+    "other_help": N_("Other help"),
+}
+HOLD_REASONS: Mapping[str, str] = {
+    "court_case": N_("A court case"),
+    "police_report": N_("A police report"),
+    "investigation": N_("An investigation"),
+}
+DONE: Mapping[str, str] = {
+    "acknowledged": N_("Acknowledged. The reporter is told that a caseworker has seen the case."),
+    "claimed": N_("You hold this case now."),
+    "released": N_("Released: the case is back with the office."),
+    "replied": N_("Your reply is on its way to the reporter."),
+    "noted": N_("Note saved. The reporter does not see it."),
+    "status": N_("Status changed."),
+    "resolved": N_("Case resolved. The reporter is told that it is closed."),
+    "shared": N_("Shared with the partner."),
+    "consent_asked": N_("The reporter is asked whether the case may go to the partner."),
+    "held": N_("Legal hold set: the case will not be erased."),
+    "unheld": N_("Legal hold released."),
+    "unchanged": N_("Nothing changed: the case was already like that."),
+}
+PROBLEMS: Mapping[str, str] = {
+    "held_by_other": N_("Someone else holds this case. A supervisor can take it over."),
+    "transition": N_("That change is not possible from the case's current status."),
+    "input": N_("Please check what you typed: a message needs 1 to 4000 characters."),
+    "refused": N_("The reporter has not agreed to share the case with this partner."),
+    "not_allowed": N_("Only a supervisor may do this."),
+    "choice": N_("Please choose one of the options."),
 }
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from console_apps import (
@@ -15,7 +13,6 @@ from console_apps import (
     csrf,
     link_of,
     make_case,
-    settings,
     sign_in,
     totp_of,
 )
@@ -24,21 +21,7 @@ from sqlmodel import col, select, update
 
 from bot.settings import Settings
 from storage import caseworkers, db
-from storage.migrate import upgrade
 from storage.staff_models import AccountEvent, StaffSession
-
-
-@pytest.fixture
-def config(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    monkeypatch.setenv("CONSOLE_COOKIE_SECURE", "false")
-    upgrade(database_url)
-    return settings(database_url, tmp_path)
-
-
-@pytest.fixture
-def web(config: Settings) -> Iterator[TestClient]:
-    with client(config) as test_client:
-        yield test_client
 
 
 def _events(web: TestClient) -> list[str]:
