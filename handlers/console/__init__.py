@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from bot.casework.handoff import Handoff
 from bot.core import Core
 from bot.staff import ConsoleSettings, SignIn
-from handlers.console import auth, queue
+from handlers.console import auth, insights, queue
 from handlers.console.deps import Console, CsrfRefused, NotSignedIn, get_console
 from handlers.console.pages import HERE, PREFIX, Pages, SecureHeaders, locale_of
 
@@ -36,6 +36,7 @@ def register(core: Core, app: FastAPI, handoff: Handoff) -> None:
     app.mount(PREFIX + "/static", StaticFiles(directory=HERE / "static"), name="console-static")
     app.include_router(auth.router)
     app.include_router(queue.router)
+    app.include_router(insights.router)
     app.add_exception_handler(NotSignedIn, _to_sign_in)
     app.add_exception_handler(CsrfRefused, _refused)
     app.add_middleware(SecureHeaders)
