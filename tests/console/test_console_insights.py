@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from console_apps import account, cli, client, settings, sign_in, totp_of
+from console_apps import account, cli, client, csrf, settings, sign_in, totp_of
 from fastapi.testclient import TestClient
 from insight_cases import NAME, PHONE, plant
 from sqlalchemy import Engine
@@ -161,6 +161,18 @@ def test_the_gauge_compares_acknowledgements_with_the_deadline(
     assert page.count("1 dari 2 kasus tepat waktu") == 2
     assert NAME not in page  # the reply's text is never read
     assert re.search(r"P1 · mendesak</th><td>1 jam</td><td>[^<]+</td><td>1 / 2</td>", page)
+
+
+def test_in_english_the_same_figures_read_in_english(web: TestClient, config: Settings) -> None:
+    plant(_engine(web), "jember", category="SEKSUAL", regency="Lombok Tengah")
+    caseworker(web, config)
+    token = csrf(web.get("/console/dashboard").text)
+    web.post("/console/locale", data={"csrf": token, "locale": "en"})
+    page = web.get("/console/dashboard").text
+    assert table(page, "Cases by problem") == {"Sexual harassment or assault": 1}
+    assert table(page, "Cases by home regency") == {"Central Lombok": 1}
+    assert "Cases since " in page
+    assert "Kasus" not in page
 
 
 def test_an_empty_period_says_so(web: TestClient, config: Settings) -> None:
