@@ -23,9 +23,13 @@ def add_event(
     caseworker_id: int | None,
     at: dt.datetime,
     actor_id: int | None = None,
+    item_count: int | None = None,
 ) -> None:
     """Appends one entry to the account log."""
-    session.add(AccountEvent(type=type, caseworker_id=caseworker_id, actor_id=actor_id, at=at))
+    entry = AccountEvent(
+        type=type, caseworker_id=caseworker_id, actor_id=actor_id, at=at, item_count=item_count
+    )
+    session.add(entry)
 
 
 def count_events(*, session: Session, type: str, caseworker_id: int, since: dt.datetime) -> int:

@@ -34,7 +34,7 @@ class SignInLink(_Row, table=True):
 
 
 class AccountEvent(_Row, table=True):
-    """One entry of the account audit log: a sign-in, a failure, a lockout, an account change."""
+    """One entry of the account log: a sign-in, a failure, a lockout, a change, an export."""
 
     __tablename__ = "account_event"
 
@@ -43,3 +43,5 @@ class AccountEvent(_Row, table=True):
     actor_id: int | None = Field(default=None, foreign_key="caseworker.id")
     """Who changed the account (None: the person themselves or the CLI)."""
     at: datetime = _utc_now()
+    item_count: int | None = None
+    """How many items the entry is about (the rows of a research export), else None."""

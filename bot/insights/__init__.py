@@ -5,13 +5,23 @@ viewer may see is the caller's to decide: every entry point takes a set of offic
 """
 
 from bot.insights.charts import bar_chart, column_chart, deadline_gauge
-from bot.insights.export import FIELDS, QUASI_IDENTIFIERS, anonymise, research_export, to_csv
+from bot.insights.export import (
+    EXPORTED,
+    FIELDS,
+    QUASI_IDENTIFIERS,
+    Export,
+    anonymise,
+    audited_export,
+    research_export,
+    to_csv,
+)
 from bot.insights.figures import (
     REPLY_TARGETS,
     Clock,
     Dashboard,
     Dimension,
     Timing,
+    by_urgency,
     counts,
     dashboard,
     timing,
@@ -20,6 +30,7 @@ from bot.insights.figures import (
 from storage.insights import CaseFacts, case_facts
 
 __all__ = [
+    "EXPORTED",
     "FIELDS",
     "QUASI_IDENTIFIERS",
     "REPLY_TARGETS",
@@ -27,9 +38,12 @@ __all__ = [
     "Clock",
     "Dashboard",
     "Dimension",
+    "Export",
     "Timing",
     "anonymise",
+    "audited_export",
     "bar_chart",
+    "by_urgency",
     "case_facts",
     "column_chart",
     "counts",

@@ -12,7 +12,9 @@ from markupsafe import Markup, escape
 
 WIDTH = 360
 """Wide enough for a label and a count on a phone held upright; the SVG scales down from it."""
-ROW = 24
+ROW = 38
+"""The height of one bar's row: its label above it, so that a label has the chart's whole width."""
+BAR_HEIGHT = 14
 BAR = "#1f5f99"
 GOOD = "#1b7a3a"
 BAD = "#b3261e"
@@ -38,15 +40,15 @@ def _frame(title: str, width: int, height: int, body: list[str]) -> Markup:
     return Markup(head + "".join(body) + "</svg>")
 
 
-def _shorten(label: str, limit: int = 16) -> str:
-    """Returns the label cut to fit the label column, with an ellipsis when cut."""
+def _shorten(label: str, limit: int = 48) -> str:
+    """Returns the label cut to fit the chart's width, with an ellipsis when cut."""
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def bar_chart(items: Sequence[tuple[str, int]], title: str, width: int = WIDTH) -> Markup:
-    """Returns horizontal bars, one row per (label, count), the count written after each bar."""
-    label_w, count_w, top = 120, 44, 28
-    span = max(width - label_w - count_w, 10)
+    """Returns horizontal bars, each under its whole label, the count written after each bar."""
+    count_w, top = 44, 28
+    span = max(width - count_w, 10)
     body: list[str] = []
     for i, ((label, count), length) in enumerate(
         zip(items, lengths([c for _, c in items], span), strict=True)
@@ -54,11 +56,10 @@ def bar_chart(items: Sequence[tuple[str, int]], title: str, width: int = WIDTH) 
         y = top + i * ROW
         body.append(
             f"<g><title>{escape(label)}: {count}</title>"
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" fill="{INK}">'
-            f"{escape(_shorten(label))}</text>"
-            f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{ROW - 6}" '
+            f'<text x="0" y="{y + 12}" fill="{INK}">{escape(_shorten(label))}</text>'
+            f'<rect x="0" y="{y + 17}" width="{length:.1f}" height="{BAR_HEIGHT}" '
             f'fill="{BAR}"/>'
-            f'<text x="{label_w + length + 4:.1f}" y="{y + 15}" fill="{INK}">{count}</text></g>'
+            f'<text x="{length + 4:.1f}" y="{y + 29}" fill="{INK}">{count}</text></g>'
         )
     return _frame(title, width, top + max(len(items), 1) * ROW + 4, body)
 

@@ -23,16 +23,20 @@ import io
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.insights import labels
 from escalation.status import Status
 from flows.routing import Office
-from storage import insights
+from storage import db, insights, staff
 from storage.insights import CaseFacts
 
 SUPPRESSED = "suppressed"
+EXPORTED = "research_exported"
+"""The account-log entry of an export: who, when and how many rows, never what they held."""
 FIELDS = (
     "month",
     "category",
@@ -107,9 +111,7 @@ def fact_row(case: CaseFacts) -> Row:
         "reporter_type": labels.code(case.reporter_role, labels.ROLES),
         "channel": labels.code(case.channel, labels.CHANNELS),
         "status": labels.code(case.status, STATUSES),
-        "outcome": case.resolution
-        if case.resolution and OUTCOME.fullmatch(case.resolution)
-        else "",
+        "outcome": _outcome(case.resolution),
         "time_to_acknowledge": bucket(case.opened_at, case.acknowledged_at),
         "time_to_first_reply": bucket(case.opened_at, case.first_reply_at),
     }
@@ -156,3 +158,27 @@ def to_csv(rows: Iterable[Row]) -> str:
 def research_export(session: Session, offices: Collection[str], k: int = 5) -> str:
     """Returns the anonymised CSV of the cases the offices may see."""
     return to_csv(anonymise(insights.case_facts(session=session, offices=offices), k))
+
+
+@dataclass(frozen=True)
+class Export:
+    """One research export: its CSV text and how many rows it holds."""
+
+    text: str
+    rows: int
+
+
+def audited_export(
+    engine: Engine, offices: Collection[str], caseworker_id: int, at: dt.datetime, k: int = 5
+) -> Export:
+    """Returns the research export of the offices; the account log records who took it."""
+    with db.session(engine) as session:
+        rows = anonymise(insights.case_facts(session=session, offices=offices), k)
+        staff.add_event(
+            session=session,
+            type=EXPORTED,
+            caseworker_id=caseworker_id,
+            at=at,
+            item_count=len(rows),
+        )
+    return Export(to_csv(rows), len(rows))

@@ -123,6 +123,19 @@ def timings(
     return {key: timing(groups[key], clock, deadlines, now) for key in sorted(groups)}
 
 
+def by_urgency(
+    rows: Iterable[CaseFacts],
+    clock: Clock,
+    deadlines: Mapping[str, dt.timedelta],
+    now: dt.datetime,
+) -> dict[str, Timing]:
+    """Returns the timing per urgency, P0 to P3, each urgency present even without cases."""
+    groups: dict[str, list[CaseFacts]] = {u: [] for u in labels.URGENCIES}
+    for row in rows:
+        groups.setdefault(row.urgency, []).append(row)
+    return {u: timing(groups[u], clock, deadlines, now) for u in labels.URGENCIES}
+
+
 @dataclass(frozen=True)
 class Dashboard:
     """Every figure of the dashboard for one set of cases."""

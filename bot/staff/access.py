@@ -32,6 +32,8 @@ class Act(StrEnum):
     REFER = "refer"
     """Share a case with a partner (through the consent gate)."""
     MANAGE_ACCOUNTS = "manage_accounts"
+    EXPORT_RESEARCH = "export_research"
+    """Download the anonymised research export of every office."""
 
 
 _ROLE_ACTS = {

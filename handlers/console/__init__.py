@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from bot.casework.handoff import Handoff
 from bot.core import Core
 from bot.staff import ConsoleSettings, SignIn
-from handlers.console import auth, case_actions, case_page, queue
+from handlers.console import auth, case_actions, case_page, insights, queue
 from handlers.console.deps import Console, CsrfRefused, NotSignedIn, get_console
 from handlers.console.pages import HERE, PREFIX, Pages, SecureHeaders, locale_of
 
@@ -38,6 +38,7 @@ def register(core: Core, app: FastAPI, handoff: Handoff) -> None:
     app.include_router(queue.router)
     app.include_router(case_page.router)
     app.include_router(case_actions.router)
+    app.include_router(insights.router)
     app.add_exception_handler(case_page.CaseNotFound, case_page.not_found)
     app.add_exception_handler(NotSignedIn, _to_sign_in)
     app.add_exception_handler(CsrfRefused, _refused)

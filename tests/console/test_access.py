@@ -17,6 +17,7 @@ TABLE = [
     (Role.CASEWORKER, Act.LEGAL_HOLD, SAME, False),
     (Role.CASEWORKER, Act.REFER, SAME, False),
     (Role.CASEWORKER, Act.MANAGE_ACCOUNTS, NONE, False),
+    (Role.CASEWORKER, Act.EXPORT_RESEARCH, NONE, False),
     (Role.SUPERVISOR, Act.READ, SAME, True),
     (Role.SUPERVISOR, Act.READ, OTHER, False),
     (Role.SUPERVISOR, Act.TAKE_OVER, SAME, True),
@@ -25,12 +26,14 @@ TABLE = [
     (Role.SUPERVISOR, Act.LEGAL_HOLD, OTHER, False),
     (Role.SUPERVISOR, Act.REFER, SAME, True),
     (Role.SUPERVISOR, Act.MANAGE_ACCOUNTS, NONE, False),
+    (Role.SUPERVISOR, Act.EXPORT_RESEARCH, NONE, False),
     (Role.ADMIN, Act.READ, SAME, True),
     (Role.ADMIN, Act.READ, OTHER, True),
     (Role.ADMIN, Act.TAKE_OVER, OTHER, True),
     (Role.ADMIN, Act.LEGAL_HOLD, OTHER, True),
     (Role.ADMIN, Act.REFER, OTHER, True),
     (Role.ADMIN, Act.MANAGE_ACCOUNTS, NONE, True),
+    (Role.ADMIN, Act.EXPORT_RESEARCH, NONE, True),
 ]
 
 

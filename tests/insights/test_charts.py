@@ -26,7 +26,7 @@ def test_lengths_are_proportional_and_the_largest_fills_the_span() -> None:
 def test_bar_chart_rows_widths_and_counts() -> None:
     svg = bar_chart([("GAJI", 8), ("TPPO", 2)], "Cases by category", width=360)
     widths = [float(r.get("width", "0")) for r in _rects(svg)]
-    assert widths == [196.0, 49.0]
+    assert widths == [316.0, 79.0]  # the largest takes the width but the count's room
     texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
     assert texts == ["Cases by category", "GAJI", "8", "TPPO", "2"]
 
@@ -71,3 +71,14 @@ def test_every_chart_is_an_image_with_a_title() -> None:
         assert title.text in {"A", "B", "C"}
         assert re.fullmatch(r"\d+", root.get("width", ""))
         assert int(root.get("width", "0")) <= 420
+
+
+def test_a_long_label_is_written_whole_above_its_bar() -> None:
+    label = "Sexual harassment or assault (reported by family)"  # 49 characters
+    svg = bar_chart([("Gaji ditahan/dipotong oleh majikan", 3), (label, 1)], "t")
+    texts = [t for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    assert texts[1].text == "Gaji ditahan/dipotong oleh majikan"
+    assert texts[3].text == label[:47] + "…"
+    assert all(float(t.get("x", "0")) >= 0 for t in texts)
+    rects = _rects(svg)
+    assert float(rects[0].get("y", "0")) > float(texts[1].get("y", "0"))

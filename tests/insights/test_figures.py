@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from bot.insights import REPLY_TARGETS, Clock, Dimension, counts, dashboard, timing, timings
+from bot.insights import (
+    REPLY_TARGETS,
+    Clock,
+    Dimension,
+    by_urgency,
+    counts,
+    dashboard,
+    timing,
+    timings,
+)
 from escalation.offices import Deadlines
 from storage.insights import CaseFacts
 
@@ -99,3 +108,15 @@ def test_dashboard_holds_every_dimension_and_both_clocks() -> None:
     assert found.counts[Dimension.OFFICE] == [("jember", 1)]
     assert found.acknowledge["2026-03", "P1"].share_within == 1.0
     assert found.first_reply["2026-03", "P1"].share_within == 0.0
+
+
+def test_timing_per_urgency_names_every_urgency() -> None:
+    rows = [
+        fact(1, urgency="P0", acknowledged_at=OPENED + dt.timedelta(minutes=10)),
+        fact(2, urgency="P0", acknowledged_at=OPENED + dt.timedelta(minutes=40)),
+        fact(3, urgency="P9", acknowledged_at=OPENED),  # an unknown urgency is left out
+    ]
+    found = by_urgency(rows, Clock.ACKNOWLEDGE, ACK, OPENED + dt.timedelta(days=1))
+    assert list(found) == ["P0", "P1", "P2", "P3"]
+    assert (found["P0"].measured, found["P0"].within) == (2, 1)  # P0 allows 15 minutes
+    assert found["P1"].share_within is None

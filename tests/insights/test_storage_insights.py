@@ -8,12 +8,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, event
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from bot.insights import case_facts, research_export
+from bot.insights import EXPORTED, audited_export, case_facts, research_export
 from storage import db
 from storage.escalation_models import CaseNote, Caseworker, Delivery, Escalation, WebhookEndpoint
 from storage.models import Case, Conversation, Reporter
+from storage.staff_models import AccountEvent
 
 AT = dt.datetime(2026, 2, 3, 4, 0, tzinfo=dt.UTC)
 NAME, PHONE = "Siti Rahayu", "+6281234567890"
@@ -159,3 +160,18 @@ def test_research_export_carries_no_personal_data(engine: Engine) -> None:
     assert len(lines) == 4  # the header and three submitted cases
     assert "2026-02,GAJI,P1,MY,east_java," in lines[1]
     assert suppressed.splitlines()[1:] == []  # three cases cannot hide among five
+
+
+def test_an_audited_export_logs_who_and_how_many_rows_not_what(engine: Engine) -> None:
+    _plant(engine)
+    with db.session(engine) as session:
+        admin = Caseworker(name="Ana", office="jakarta", role="admin")
+        session.add(admin)
+        session.flush()
+        admin_id = admin.id or 0
+    found = audited_export(engine, {"jember", "kuala_lumpur"}, admin_id, AT, k=1)
+    assert found.rows == 3
+    assert found.text.count("\n") == 4
+    with db.session(engine) as session:
+        entry = session.exec(select(AccountEvent).where(col(AccountEvent.type) == EXPORTED)).one()
+        assert (entry.caseworker_id, entry.item_count, entry.at) == (admin_id, 3, AT)
