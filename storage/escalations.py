@@ -4,7 +4,7 @@ import datetime as dt
 import functools
 from collections.abc import Collection, Iterable
 
-from sqlalchemy import bindparam, exists, func, insert, or_, tuple_, update
+from sqlalchemy import bindparam, func, insert, or_, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from storage.db import count_updated, dialect_insert
 from storage.escalation_models import Delivery, Escalation, WebhookEndpoint
 from storage.models import Case, CaseEvent
+from storage.queue import visible_to
 from storage.types import UTCDateTime
 
 _ESCALATION_COLUMNS = (
@@ -235,11 +236,8 @@ def endpoints(*, session: Session) -> list[WebhookEndpoint]:
 
 
 def _visible(offices: Collection[str]) -> object:
-    """The condition under which one of the offices may see a case."""
-    alerted = exists().where(
-        col(Delivery.escalation_id) == col(Escalation.id), col(Delivery.office).in_(offices)
-    )
-    return or_(col(Case.lead_office).in_(offices), col(Escalation.office).in_(offices), alerted)
+    """The condition under which one of the offices may see a case (the queue's own rule)."""
+    return visible_to(offices)
 
 
 def office_cases(

@@ -79,10 +79,13 @@ def _unread() -> Any:
     )
 
 
+def _filed() -> ColumnElement[bool]:
+    """A case is in the queue once it is submitted or escalated (a draft is still being told)."""
+    return or_(col(Escalation.id).is_not(None), col(Case.status) != "draft")
+
+
 def _filters(query: QueueQuery, now: dt.datetime, unread: Any) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = [
-        or_(col(Escalation.id).is_not(None), col(Case.status) != "draft")
-    ]
+    found: list[ColumnElement[bool]] = [_filed()]
     status = func.coalesce(col(Escalation.status), col(Case.status))
     if query.status:
         found.append(status == query.status)
@@ -135,7 +138,7 @@ def queue(
 
 
 def latest_change(*, session: Session, offices: Collection[str] | None) -> tuple[int, int]:
-    """Returns the newest case id and timeline event id the offices may see, for polling."""
+    """Returns the newest filed case id and reporter message id the offices may see, for polling."""
     cases = select(func.coalesce(func.max(Case.id), 0)).join(
         Escalation, col(Escalation.case_id) == col(Case.id), isouter=True
     )
@@ -145,6 +148,6 @@ def latest_change(*, session: Session, offices: Collection[str] | None) -> tuple
         .join(Escalation, col(Escalation.case_id) == col(Case.id), isouter=True)
         .where(col(CaseEvent.type) == REPORTER_MESSAGE)
     )
-    newest_case = session.exec(cases.where(visible_to(offices))).one()
+    newest_case = session.exec(cases.where(visible_to(offices), _filed())).one()
     newest_event = session.exec(events.where(visible_to(offices))).one()
     return int(newest_case or 0), int(newest_event or 0)

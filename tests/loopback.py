@@ -15,12 +15,12 @@ START_SECONDS = 10
 class LoopbackServer:
     """An ASGI app on loopback for the length of a `with` block."""
 
-    def __init__(self, app: Any, name: str = "loopback server") -> None:
+    def __init__(self, app: Any, name: str = "loopback server", lifespan: str = "off") -> None:
         self.name = name
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", lifespan="off")
+        config = uvicorn.Config(app, log_level="warning", lifespan=lifespan)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]})
 

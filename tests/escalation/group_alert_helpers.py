@@ -6,32 +6,28 @@ import dataclasses
 import datetime as dt
 import itertools
 import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from esc_helpers import make_case
+from fakebot import FakeBotAPI, FakeServer
 from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import col, select
+from tg_harness import Harness, webhook_settings
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "telegram"))
-
-from fakebot import FakeBotAPI, FakeServer  # noqa: E402
-from tg_harness import Harness, webhook_settings  # noqa: E402
-
-from bot.casework.desk import EscalationHook  # noqa: E402
-from bot.casework.group_alerts import group_alerts  # noqa: E402
-from bot.envelopes import Channel  # noqa: E402
-from bot.settings import Settings, TelegramDriver  # noqa: E402
-from escalation import service  # noqa: E402
-from escalation.delivery.signing import new_secret  # noqa: E402
-from escalation.desk import Desk  # noqa: E402
-from handlers.telegram.translate import TelegramTranslator  # noqa: E402
-from storage import caseworkers, db  # noqa: E402
-from storage.escalation_models import Escalation  # noqa: E402
-from storage.models import Case, CaseEvent  # noqa: E402
+from bot.casework.desk import EscalationHook
+from bot.casework.group_alerts import group_alerts
+from bot.envelopes import Channel
+from bot.settings import Settings, TelegramDriver
+from escalation import service
+from escalation.delivery.signing import new_secret
+from escalation.desk import Desk
+from handlers.telegram.translate import TelegramTranslator
+from storage import caseworkers, db
+from storage.escalation_models import Escalation
+from storage.models import Case, CaseEvent
 
 __all__ = ["FakeBotAPI", "FakeServer"]
 
