@@ -255,16 +255,24 @@ def take_resume(draft: Draft, inp: UserInput) -> None:
         ask_resume(draft)
 
 
+def follow_up(draft: Draft, inp: UserInput) -> None:
+    """Emits a message sent to a submitted or held case, with its words (None when it has none).
+
+    The runtime keeps the words as an encrypted note of the case; the timeline gets its id only.
+    """
+    media = inp.media.attachment_id if inp.media else None
+    words = inp.text.strip() or None
+    draft.emit(EventName.FOLLOW_UP_RECEIVED, kind=inp.kind.value, attachment_id=media, text=words)
+
+
 def held(draft: Draft, inp: UserInput) -> None:
     """Passes a message to the caseworker who holds the case, without any questionnaire."""
-    media = inp.media.attachment_id if inp.media else None
     draft.update(pending=None)
-    draft.emit(EventName.FOLLOW_UP_RECEIVED, kind=inp.kind.value, attachment_id=media)
+    follow_up(draft, inp)
     draft.say(Text(msg.HELD, {"reference": Fact.CASE_REFERENCE}))
 
 
 def after_submit(draft: Draft, inp: UserInput) -> None:
     """Adds a message sent after submitting to the case, and says so."""
-    media = inp.media.attachment_id if inp.media else None
-    draft.emit(EventName.FOLLOW_UP_RECEIVED, kind=inp.kind.value, attachment_id=media)
+    follow_up(draft, inp)
     draft.say(Text(msg.FOLLOW_UP, {"reference": Fact.CASE_REFERENCE}))

@@ -91,8 +91,14 @@ def revoke_tokens(*, session: Session, prefix: str, now: dt.datetime) -> int:
     return len(rows)
 
 
-def add_note(*, session: Session, case_id: int, caseworker_id: int, kind: str, text: str) -> int:
-    """Stores a note or reply text; returns its id (the timeline refers to it)."""
+REPORTER_MESSAGE = "reporter_message"
+"""The kind of CaseNote that holds words the reporter sent after the report (no caseworker)."""
+
+
+def add_note(
+    *, session: Session, case_id: int, caseworker_id: int | None, kind: str, text: str
+) -> int:
+    """Stores a note, reply or reporter message text; returns its id (the timeline refers to it)."""
     row = CaseNote(case_id=case_id, caseworker_id=caseworker_id, kind=kind, text=text)
     session.add(row)
     session.flush()

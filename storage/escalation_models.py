@@ -139,13 +139,15 @@ class ApiToken(_Row, table=True):
 
 
 class CaseNote(_Row, table=True):
-    """A caseworker's note or reply text, kept apart from the timeline's codes."""
+    """Words kept apart from the timeline's codes: a caseworker's note or reply, or a reporter's
+    message sent after the report (kind "reporter_message", no caseworker)."""
 
     __tablename__ = "case_note"
 
     case_id: int = Field(foreign_key="case.id", index=True)
-    caseworker_id: int = Field(foreign_key="caseworker.id")
+    caseworker_id: int | None = Field(default=None, foreign_key="caseworker.id")
     kind: str = "note"
+    """note, reply (storage.insights.REPLY_KIND) or reporter_message (storage.caseworkers)."""
     text: str = Field(sa_type=EncryptedText)
 
 

@@ -44,6 +44,7 @@ CASE_REOPENED = N_("Your case {reference} is open again. A caseworker will answe
 class Verb(StrEnum):
     ACKNOWLEDGE = "acknowledge"
     CLAIM = "claim"
+    RELEASE = "release"
     STATUS = "status"
     NOTE = "note"
     REPLY = "reply"
@@ -123,14 +124,18 @@ def _transition(acting: _Acting, action: Action, verb: Verb | str, waiting: bool
         done = casework.acknowledge(*acting.verb_args)
     elif verb is Verb.CLAIM:
         done = casework.claim(*acting.verb_args, force=action.force)
+    elif verb is Verb.RELEASE:
+        done = casework.release(*acting.verb_args)
     elif verb is Verb.RESOLVE:
         done = casework.resolve(*acting.verb_args, resolution=_code(action))
         notice = _with_reference(CASE_RESOLVED)
     elif verb == "reopen":
         done = casework.reopen(*acting.verb_args)
         notice = _with_reference(CASE_REOPENED)
-    else:
+    elif verb == "cancel":
         done = casework.cancel(*acting.verb_args)
+    else:
+        raise BadAction(f"no such action: {verb}")
     if done.changed and waiting and verb in (Verb.ACKNOWLEDGE, Verb.CLAIM):
         notice = _acknowledged(acting.desk, acting.case, acting.now)
     if notice is None or not done.changed:

@@ -1,7 +1,8 @@
 """The case page's timeline: every record of a case merged into one list, oldest first.
 
-Timeline events carry codes and ids only; the words of notes and replies live in CaseNote and
-the files in Attachment, so each entry is joined here to what it points at.
+Timeline events carry codes and ids only; the words of notes, replies and the reporter's later
+messages live in CaseNote and the files in Attachment, so each entry is joined here to what it
+points at.
 """
 
 from __future__ import annotations

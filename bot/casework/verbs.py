@@ -18,6 +18,8 @@ from storage.escalation_models import Caseworker, Escalation
 from storage.models import Case
 
 RESOLUTION = re.compile(r"^[a-z0-9_]{1,40}$")
+WEBHOOKS = {"escalation_released": "escalation.released"}
+"""Webhook types of changes the new status alone does not tell (a release lands on acknowledged)."""
 
 
 class BadAction(ValueError):
@@ -99,6 +101,25 @@ def claim(
     case.status = Status.CLAIMED.value
     extra = {"forced": True, "previous": holder} if holder and holder != who.id else {}
     _changed(session, desk, escalation, case, who, "escalation_claimed", now, **extra)
+    return Done(escalation, True)
+
+
+def release(session: Session, desk: Desk, case: Case, who: Caseworker, now: dt.datetime) -> Done:
+    """Hands a claimed case back (acknowledged, held by nobody); only its holder or a supervisor.
+
+    Releasing a case nobody claimed is an InvalidTransition, so a repeated release answers 409.
+    """
+    escalation = escalation_for(session, desk, case, now)
+    if escalation.status != Status.CLAIMED.value:
+        raise InvalidTransition(Status(escalation.status), Status.ACKNOWLEDGED)
+    holder = escalation.claimed_by
+    if holder != who.id and not may(who, Act.TAKE_OVER, escalation.office):
+        raise HeldByOther(holder)
+    escalation.status = check(escalation.status, Status.ACKNOWLEDGED).value
+    escalation.claimed_by = escalation.claimed_at = None
+    case.status = Status.ACKNOWLEDGED.value
+    extra = {"previous": holder} if holder != who.id else {}
+    _changed(session, desk, escalation, case, who, "escalation_released", now, **extra)
     return Done(escalation, True)
 
 
@@ -184,8 +205,10 @@ def _changed(
     now: dt.datetime,
     **data: object,
 ) -> None:
+    """Audits a status change and tells the endpoints (webhook type: the new status by default)."""
     assert case.id is not None
     session.add(case)
     session.add(escalation)
     timeline(session, case.id, kind, actor_of(who), status=escalation.status, **data)
-    service.notify(session, desk, escalation, case, f"escalation.{escalation.status}", now)
+    event_type = WEBHOOKS.get(kind, f"escalation.{escalation.status}")
+    service.notify(session, desk, escalation, case, event_type, now)

@@ -15,7 +15,7 @@ from flows.engine import Turn
 from flows.facts import case_facts
 from flows.state import State
 from flows.vocabulary import Event, EventName, Status
-from storage import models, queries
+from storage import caseworkers, models, queries
 
 OPENS_CASE = frozenset(
     {EventName.EMERGENCY_OPENED, EventName.HANDOVER_REQUESTED, EventName.CASE_SUBMITTED}
@@ -101,10 +101,19 @@ def update_case(case: models.Case, state: State, at: dt.datetime) -> None:
 def record_events(
     session: Session, case: models.Case, events: Iterable[Event], at: dt.datetime
 ) -> None:
-    """Writes each event on the case timeline, keeping only ids and codes."""
+    """Writes each event on the case timeline, keeping only ids and codes; a follow-up's words
+    become an encrypted note the event points at (note_id)."""
     assert case.id is not None
     for event in events:
         data = {k: v for k, v in event.data.items() if k in AUDIT_DATA_KEYS}
+        if event.name is EventName.FOLLOW_UP_RECEIVED and event.data.get("text"):
+            data["note_id"] = caseworkers.add_note(
+                session=session,
+                case_id=case.id,
+                caseworker_id=None,
+                kind=caseworkers.REPORTER_MESSAGE,
+                text=str(event.data["text"]),
+            )
         session.add(
             models.CaseEvent(
                 case_id=case.id, type=event.name.value, actor="reporter", data=data, at=at

@@ -1,4 +1,4 @@
-"""Caseworker routes: list, read, acknowledge, claim, set status, note, reply, resolve."""
+"""Caseworker routes: list, read, acknowledge, claim, release, set status, note, reply, resolve."""
 
 from __future__ import annotations
 
@@ -99,6 +99,13 @@ def claim(
 ) -> ActionResult:
     """Takes the case; 409 when another caseworker holds it (a supervisor may force)."""
     return _act(handoff, case, who, Action(Verb.CLAIM, force=bool(body and body.force)))
+
+
+@router.post("/cases/{reference}/release")
+def release(case: CurrentCase, who: CurrentCaseworker, handoff: HandoffDep) -> ActionResult:
+    """Hands a claimed case back (acknowledged, held by nobody); 409 when it is not claimed or
+    another caseworker holds it (a supervisor may release anyone's)."""
+    return _act(handoff, case, who, Action(Verb.RELEASE))
 
 
 @router.post("/cases/{reference}/status")

@@ -87,10 +87,20 @@ class TimelineEntry(BaseModel):
 
 
 class NotePublic(BaseModel):
+    """A caseworker's note or reply."""
+
     id: int
     kind: str
     text: str
     caseworker_id: int
+    created_at: dt.datetime
+
+
+class ReporterMessagePublic(BaseModel):
+    """Words the reporter sent after the report; its `follow_up_received` event names its id."""
+
+    id: int
+    text: str
     created_at: dt.datetime
 
 
@@ -105,22 +115,27 @@ class EvidencePublic(BaseModel):
 
 
 class CaseDetail(CasePublic):
-    """A case with the reporter's answers, its timeline, notes and evidence."""
+    """A case with the reporter's answers, its timeline, caseworkers' notes, the reporter's later
+    messages and evidence."""
 
     answers: dict[str, Any]
     timeline: list[TimelineEntry]
     notes: list[NotePublic]
+    reporter_messages: list[ReporterMessagePublic]
     evidence: list[EvidencePublic]
 
     @classmethod
     def from_file(cls, found: CaseFile) -> CaseDetail:
         """Returns the full view of a case file."""
         base = CasePublic.of(found.case, found.escalation).model_dump()
+        written = [n for n in found.notes if n.caseworker_id is not None]
+        said = [n for n in found.notes if n.caseworker_id is None]  # the reporter's messages
         return cls(
             **base,
             answers=dict(found.case.answers),
             timeline=[TimelineEntry(**e.model_dump()) for e in found.timeline],
-            notes=[NotePublic(**n.model_dump()) for n in found.notes],
+            notes=[NotePublic(**n.model_dump()) for n in written],
+            reporter_messages=[ReporterMessagePublic(**n.model_dump()) for n in said],
             evidence=[EvidencePublic(**a.model_dump()) for a in found.evidence],
         )
 

@@ -79,6 +79,14 @@ async def claim(
     return await _act(staff, console, case, Action(Verb.CLAIM, force=force), "claimed")
 
 
+@router.post("/release")
+async def release(
+    _: CsrfChecked, case: ConsoleCase, staff: SignedInStaff, console: ConsoleDep
+) -> Response:
+    """Hands a claimed case back to the office (its holder, or a supervisor)."""
+    return await _act(staff, console, case, Action(Verb.RELEASE), "released")
+
+
 @router.post("/reply")
 async def reply(
     _: CsrfChecked, case: ConsoleCase, staff: SignedInStaff, console: ConsoleDep, text: Text = ""

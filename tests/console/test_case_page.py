@@ -107,6 +107,9 @@ def test_a_case_is_worked_from_new_to_resolved(web: TestClient, config: Settings
     assert _post(web, reference, "acknowledge")[1].endswith("done=acknowledged")
     assert _status(web, reference) == "acknowledged"
     assert _post(web, reference, "claim")[1].endswith("done=claimed")
+    assert _post(web, reference, "release")[1].endswith("done=released")
+    assert _status(web, reference) == "acknowledged"
+    assert _post(web, reference, "claim")[1].endswith("done=claimed")
     assert _post(web, reference, "reply", text="Kami sudah terima laporan Anda.")[0] == 303
     assert _post(web, reference, "note", text="Called the agency.")[0] == 303
     code, where = _post(web, reference, "resolve", outcome="wages_recovered", text="Paid.")

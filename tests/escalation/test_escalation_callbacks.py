@@ -149,3 +149,13 @@ def test_unknown_case_is_404_and_malformed_json_is_400(api: TestClient, case: Ca
     keys = [signing.decode_secret(SECRETS["jkt"])]
     headers = signing.headers(keys, msg_id, data, now)
     assert send(api, data, headers).status_code == 400
+
+
+def test_a_signed_release_hands_the_systems_claim_back(api: TestClient, case: Case) -> None:
+    ref = case.reference
+    assert send(api, *signed({"action": "release", "case_ref": ref})).status_code == 409
+    assert send(api, *signed({"action": "claim", "case_ref": ref})).status_code == 200
+    released = send(api, *signed({"action": "release", "case_ref": ref}))
+    assert released.status_code == 200
+    assert (released.json()["status"], released.json()["changed"]) == ("acknowledged", True)
+    assert count(api, CaseEvent, col(CaseEvent.type) == "escalation_released") == 1

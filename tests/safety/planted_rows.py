@@ -155,6 +155,12 @@ def _around(
     session.add(worker)
     session.flush()
     session.add(CaseNote(case_id=case.id or 0, caseworker_id=worker.id, text=f"Called Siti {tag}"))
+    said = CaseNote(case_id=case.id or 0, caseworker_id=None, kind="reporter_message",
+                    text=f"Siti {tag} again: they took my phone")  # fmt: skip
+    session.add(said)
+    session.flush()
+    session.add(CaseEvent(case_id=case.id or 0, type="follow_up_received", actor="reporter",
+                          data={"kind": "text", "note_id": said.id}, at=at))  # fmt: skip
     session.add(CaseEvent(case_id=case.id or 0, type="answer_recorded", actor="reporter",
                           data={"step": "name", "answer": f"Siti {tag}"}, at=at))  # fmt: skip
     if consent:
