@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import os
 import sys
 from collections.abc import Sequence
 
+from bot.cli.demo import demo_environment, welcome
 from bot.cli.handoff import COMMANDS as ESCALATION_COMMANDS
 from bot.cli.handoff import add_escalation_commands
 from bot.cli.handoff import run as run_escalation_command
@@ -38,13 +38,10 @@ def ensure_catalogs() -> None:
         compile_catalogs()
 
 
-def serve(host: str, port: int, *, demo: bool) -> None:
-    """Runs the web server (the demo adds the browser chat and the local inbox)."""
-    import uvicorn
-
+def prepare(*, demo: bool) -> Settings:
+    """Reads the settings, installs the keys, compiles catalogs and migrates before serving."""
     if demo:
-        os.environ["DEMO"] = "true"
-        os.environ.setdefault("DATABASE_URL", "sqlite:///var/demo.db")
+        demo_environment()
     settings = Settings()
     if not demo and "process" not in settings.worker.model_fields_set:
         # this process answers webhooks, a worker process does the rest (README, "How it works")
@@ -58,8 +55,16 @@ def serve(host: str, port: int, *, demo: bool) -> None:
         raise SystemExit(f"suara: {error}") from None
     ensure_catalogs()
     migrate(settings)
+    return settings
+
+
+def serve(host: str, port: int, *, demo: bool) -> None:
+    """Runs the web server (the demo adds the browser chat, the local inbox and its accounts)."""
+    import uvicorn
+
+    settings = prepare(demo=demo)
     if demo:
-        print(f"Suara demo: open http://{host}:{port}/demo in your browser (Ctrl+C to stop)")  # noqa: T201
+        welcome(settings, host, port)
     module, name = APP_FACTORY.split(":")
     app = getattr(importlib.import_module(module), name)(settings)
     uvicorn.run(app, host=host, port=port, log_level="info")
