@@ -1,4 +1,4 @@
-"""The `suara` console script: demo, serve, migrate, locales."""
+"""The `suara` console script: demo, serve, migrate, setup, locales."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bot.cli.demo import demo_environment, welcome
 from bot.cli.handoff import COMMANDS as ESCALATION_COMMANDS
 from bot.cli.handoff import add_escalation_commands
 from bot.cli.handoff import run as run_escalation_command
+from bot.cli.setup import add_setup_parser, run_setup
 from bot.settings import Settings
 
 APP_FACTORY = "handlers.app:create_app"
@@ -82,6 +83,7 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=8000)
     commands.add_parser("migrate", help="bring the database schema up to date")
+    add_setup_parser(commands)
     locales = commands.add_parser("locales", help="extract, update and compile the catalogs")
     locales.add_argument("--compile-only", action="store_true", help="only compile .po to .mo")
     add_telegram_commands(commands)
@@ -122,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve(args.host, args.port, demo=args.command == "demo")
     elif args.command == "migrate":
         migrate(Settings())
+    elif args.command == "setup":
+        return run_setup(args, Settings(), sys.stdout)
     elif args.command in ESCALATION_COMMANDS:
         return run_escalation_command(args, Settings())
     elif args.command == "keys":
