@@ -16,6 +16,16 @@ def account_by_email(*, session: Session, email: str, lock: bool = False) -> Cas
     return session.exec(query.with_for_update() if lock else query).first()
 
 
+def admin_exists(*, session: Session) -> bool:
+    """Tells whether any console account (enabled or not) has the admin role."""
+    query = select(Caseworker.id).where(
+        col(Caseworker.role) == "admin",
+        col(Caseworker.email).is_not(None),
+        col(Caseworker.system_key).is_(None),
+    )
+    return session.exec(query.limit(1)).first() is not None
+
+
 def add_event(
     *,
     session: Session,

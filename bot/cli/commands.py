@@ -1,17 +1,18 @@
-"""The `suara` console script: demo, serve, migrate, locales."""
+"""The `suara` console script: demo, serve, migrate, setup, locales."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
 import logging
-import os
 import sys
 from collections.abc import Sequence
 
+from bot.cli.demo import demo_environment, welcome
 from bot.cli.handoff import COMMANDS as ESCALATION_COMMANDS
 from bot.cli.handoff import add_escalation_commands
 from bot.cli.handoff import run as run_escalation_command
+from bot.cli.setup import add_setup_parser, run_setup
 from bot.settings import Settings
 
 APP_FACTORY = "handlers.app:create_app"
@@ -38,13 +39,10 @@ def ensure_catalogs() -> None:
         compile_catalogs()
 
 
-def serve(host: str, port: int, *, demo: bool) -> None:
-    """Runs the web server (the demo adds the browser chat and the local inbox)."""
-    import uvicorn
-
+def prepare(*, demo: bool) -> Settings:
+    """Reads the settings, installs the keys, compiles catalogs and migrates before serving."""
     if demo:
-        os.environ["DEMO"] = "true"
-        os.environ.setdefault("DATABASE_URL", "sqlite:///var/demo.db")
+        demo_environment()
     settings = Settings()
     if not demo and "process" not in settings.worker.model_fields_set:
         # this process answers webhooks, a worker process does the rest (README, "How it works")
@@ -58,8 +56,16 @@ def serve(host: str, port: int, *, demo: bool) -> None:
         raise SystemExit(f"suara: {error}") from None
     ensure_catalogs()
     migrate(settings)
+    return settings
+
+
+def serve(host: str, port: int, *, demo: bool) -> None:
+    """Runs the web server (the demo adds the browser chat, the local inbox and its accounts)."""
+    import uvicorn
+
+    settings = prepare(demo=demo)
     if demo:
-        print(f"Suara demo: open http://{host}:{port}/demo in your browser (Ctrl+C to stop)")  # noqa: T201
+        welcome(settings, host, port)
     module, name = APP_FACTORY.split(":")
     app = getattr(importlib.import_module(module), name)(settings)
     uvicorn.run(app, host=host, port=port, log_level="info")
@@ -77,6 +83,7 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=8000)
     commands.add_parser("migrate", help="bring the database schema up to date")
+    add_setup_parser(commands)
     locales = commands.add_parser("locales", help="extract, update and compile the catalogs")
     locales.add_argument("--compile-only", action="store_true", help="only compile .po to .mo")
     add_telegram_commands(commands)
@@ -117,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve(args.host, args.port, demo=args.command == "demo")
     elif args.command == "migrate":
         migrate(Settings())
+    elif args.command == "setup":
+        return run_setup(args, Settings(), sys.stdout)
     elif args.command in ESCALATION_COMMANDS:
         return run_escalation_command(args, Settings())
     elif args.command == "keys":

@@ -15,6 +15,8 @@ from bot.staff.accounts import (
     set_locale,
 )
 from bot.staff.credentials import MIN_PASSWORD, csrf_token, new_token, same
+from bot.staff.demo import DemoAccount, demo_accounts, demo_secret
+from bot.staff.demo import ensure as ensure_demo_account
 from bot.staff.sessions import close as close_session
 from bot.staff.sessions import current as current_account
 from bot.staff.settings import ConsoleSettings
@@ -25,6 +27,7 @@ __all__ = [
     "AccountError",
     "Act",
     "ConsoleSettings",
+    "DemoAccount",
     "Refusal",
     "Role",
     "SignIn",
@@ -32,8 +35,11 @@ __all__ = [
     "close_session",
     "csrf_token",
     "current_account",
+    "demo_accounts",
+    "demo_secret",
     "disable_account",
     "enrol_totp",
+    "ensure_demo_account",
     "may",
     "new_link",
     "new_token",
