@@ -52,6 +52,8 @@ EVENTS: Mapping[str, str] = {
     "escalation_cancelled": N_("Cancelled"),
     "case_resolved": N_("Resolved"),
     "escalation_reopened": N_("Reopened"),
+    "escalation_opened": N_("Sent to the office"),
+    "escalation_updated": N_("The office was told of a change"),
     "legal_hold_set": N_("Legal hold set"),
     "legal_hold_released": N_("Legal hold released"),
     "case_shared": N_("Shared with a partner"),
