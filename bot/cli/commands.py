@@ -39,6 +39,17 @@ def ensure_catalogs() -> None:
         compile_catalogs()
 
 
+def with_keys(settings: Settings) -> Settings:
+    """Installs the encryption keys the settings name; exits with a sentence when there are none."""
+    from bot.safety import KeyringError, install_keys
+
+    try:
+        install_keys(settings)
+    except KeyringError as error:
+        raise SystemExit(f"suara: {error}") from None
+    return settings
+
+
 def prepare(*, demo: bool) -> Settings:
     """Reads the settings, installs the keys, compiles catalogs and migrates before serving."""
     if demo:
@@ -48,12 +59,7 @@ def prepare(*, demo: bool) -> Settings:
         # this process answers webhooks, a worker process does the rest (README, "How it works")
         worker = settings.worker.model_copy(update={"process": True})
         settings = settings.model_copy(update={"worker": worker})
-    from bot.safety import KeyringError, install_keys
-
-    try:
-        install_keys(settings)
-    except KeyringError as error:  # `serve` without ENCRYPTION_KEYS
-        raise SystemExit(f"suara: {error}") from None
+    with_keys(settings)
     ensure_catalogs()
     migrate(settings)
     return settings
@@ -127,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command == "setup":
         return run_setup(args, Settings(), sys.stdout)
     elif args.command in ESCALATION_COMMANDS:
-        return run_escalation_command(args, Settings())
+        return run_escalation_command(args, with_keys(Settings()))
     elif args.command == "keys":
         from bot.cli.keys import run as run_keys_command
 

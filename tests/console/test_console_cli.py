@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 from console_apps import PASSWORD, account, cli, link_of, settings
+from keyring_values import TEST_ADDRESS_KEY, TEST_KEYS
 from sqlmodel import select
 
+from bot.cli.commands import main
 from bot.settings import Settings
-from storage import db
+from storage import crypto, db
 from storage.escalation_models import Caseworker
 from storage.migrate import upgrade
 from storage.staff_models import AccountEvent, SignInLink
@@ -118,3 +120,38 @@ def test_reset_forgets_the_password_and_prints_a_new_link(config: Settings) -> N
     [person] = _rows(config, Caseworker)
     assert person.password_hash is None
     assert cli(config, "reset", "nobody@example.org")[0] == 1
+
+
+def test_the_account_commands_install_the_keys_themselves(
+    config: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account(config, "sri@example.org", "jember")
+    monkeypatch.setenv("DATABASE_URL", config.database.url)
+    monkeypatch.setenv("ENCRYPTION_KEYS", TEST_KEYS[0])
+    monkeypatch.setenv("ENCRYPTION_ADDRESS_KEY", TEST_ADDRESS_KEY)
+    crypto.clear_keys()
+    crypto.clear_address_key()
+    try:
+        assert main(["caseworkers", "totp", "sri@example.org"]) == 0
+    finally:
+        crypto.use_keys(TEST_KEYS)
+        crypto.use_address_key(TEST_ADDRESS_KEY)
+    engine = db.make_engine(config.database.url)
+    with db.session(engine) as session:
+        found = session.exec(select(Caseworker).where(Caseworker.email == "sri@example.org")).one()
+    engine.dispose()
+    assert found.totp_secret
+
+
+def test_an_account_command_without_keys_says_so(
+    config: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", config.database.url)
+    monkeypatch.delenv("ENCRYPTION_KEYS", raising=False)
+    monkeypatch.delenv("ENCRYPTION_ADDRESS_KEY", raising=False)
+    crypto.clear_keys()
+    try:
+        with pytest.raises(SystemExit, match="ENCRYPTION_KEYS is not set"):
+            main(["caseworkers", "totp", "sri@example.org"])
+    finally:
+        crypto.use_keys(TEST_KEYS)
