@@ -9,18 +9,20 @@ from sqlalchemy import Engine
 
 from bot.casework.audit import VIEWED, record
 from bot.casework.reply_forecast import ReplyForecast, forecast
-from bot.casework.timeline import EntryKind, TimelineEntry, entries
+from bot.casework.timeline import KIND_OF_EVENT, EntryKind, TimelineEntry, entries
 from bot.casework.verbs import actor_of
 from bot.i18n import Catalogs, Renderer
 from flows.registry import INTAKE
 from flows.summary import case_answers
 from flows.vocabulary import Fact, Locale
 from storage import db
-from storage.case_record import CaseRecord, case_record
+from storage.case_record import CaseRecord, case_mark, case_record
 from storage.escalation_models import Caseworker
 from storage.models import Case
 
 OFFICE_ZONE = "Asia/Jakarta"
+AUDITED = frozenset(code for code, kind in KIND_OF_EVENT.items() if kind is EntryKind.AUDIT)
+"""Reads, lists and exports: recorded on the case, but nothing new for whoever has it open."""
 
 QUIET_EVENTS = frozenset(
     {
@@ -63,6 +65,12 @@ def open_case(
         case = session.get(Case, case_id)
         assert case is not None
         return case_record(session=session, case=case)
+
+
+def case_change_mark(engine: Engine, case_id: int) -> str:
+    """Returns a mark that moves when anything but a read is recorded on the case."""
+    with db.session(engine) as session:
+        return str(case_mark(session=session, case_id=case_id, ignoring=AUDITED))
 
 
 def case_view(found: CaseRecord, catalogs: Catalogs, locale: Locale, now: dt.datetime) -> CaseView:

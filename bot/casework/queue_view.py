@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from bot.casework.audit import LISTED, record
 from bot.casework.verbs import actor_of
 from bot.staff import visible_offices
-from storage import db
+from storage import caseworkers, db
 from storage.escalation_models import Caseworker
 from storage.queue import QueueQuery, QueueRow, latest_change, queue
 
@@ -63,6 +63,12 @@ def list_queue(
         for row in found:
             record(session, row.case.id or 0, LISTED, actor_of(who), reason, at)
         return found
+
+
+def queue_owners(engine: Engine, offices: Collection[str]) -> list[tuple[int, str]]:
+    """Returns the people of the offices who can hold a case, for the queue's owner filter."""
+    with db.session(engine) as session:
+        return caseworkers.colleagues(session=session, offices=offices)
 
 
 def queue_mark(engine: Engine, offices: Collection[str]) -> str:

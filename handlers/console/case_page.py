@@ -13,8 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from bot.casework import audit
-from bot.casework.case_view import case_view, open_case
-from bot.casework.timeline import KIND_OF_EVENT, EntryKind
+from bot.casework.case_view import case_change_mark, case_view, open_case
 from bot.evidence.files import FileStore
 from bot.staff import Act, may
 from escalation.status import ALLOWED, Status
@@ -22,8 +21,6 @@ from flows.vocabulary import N_
 from handlers.console import words
 from handlers.console.deps import ConsoleDep, SignedInStaff, Staff, get_console
 from handlers.console.pages import PREFIX, bar_context, locale_of
-from storage import db
-from storage.case_record import case_mark
 from storage.models import Case
 from storage.types import utcnow
 
@@ -37,7 +34,6 @@ REASONS = {
     "legal": N_("A legal or police matter"),
 }
 """Why a case is opened: a code on its audit trail, never free text."""
-AUDITED = frozenset(code for code, kind in KIND_OF_EVENT.items() if kind is EntryKind.AUDIT)
 POLL_SECONDS = 20
 
 
@@ -94,7 +90,7 @@ async def render_case(
     status = escalation.status if escalation else Status.OPEN.value
     holder = escalation.claimed_by if escalation else None
     partners = [o for o in console.handoff.desk.directory.offices.values() if o.third_party]
-    mark = await run_in_threadpool(_mark, console, case.id or 0)
+    mark = await run_in_threadpool(case_change_mark, engine, case.id or 0)
     context = {
         **bar_context(staff.account, staff.csrf),
         "view": view,
@@ -111,11 +107,6 @@ async def render_case(
     }
     code = 422 if extra.get("problem") else 200
     return console.pages.render("case.html", locale, status=code, **context)
-
-
-def _mark(console: ConsoleDep, case_id: int) -> str:
-    with db.session(console.handoff.engine) as session:
-        return str(case_mark(session=session, case_id=case_id, ignoring=AUDITED))
 
 
 @router.get("/cases/{reference}")
@@ -143,7 +134,9 @@ async def case_page(
 @router.get("/cases/{reference}/changes")
 async def case_changes(case: ConsoleCase, console: ConsoleDep) -> Response:
     """Returns the case's change mark: the open page reloads when it differs."""
-    return JSONResponse({"mark": await run_in_threadpool(_mark, console, case.id or 0)})
+    engine = console.handoff.engine
+    mark = await run_in_threadpool(case_change_mark, engine, case.id or 0)
+    return JSONResponse({"mark": mark})
 
 
 def _files(request: Request) -> FileStore:

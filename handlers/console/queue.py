@@ -14,7 +14,6 @@ from handlers.console import words
 from handlers.console.deps import ConsoleDep, SignedInStaff
 from handlers.console.filters import AGES, PAGE_SIZE, Filters, read_filters
 from handlers.console.pages import PREFIX, bar_context, locale_of
-from storage import caseworkers, db
 from storage.types import utcnow
 
 router = APIRouter(prefix=PREFIX, tags=["console"], include_in_schema=False)
@@ -24,20 +23,15 @@ POLL_SECONDS = 20
 """How often an open queue asks whether anything arrived: cheap, one small JSON answer."""
 
 
-def _owners(console: ConsoleDep, offices: frozenset[str]) -> list[tuple[int, str]]:
-    with db.session(console.handoff.engine) as session:
-        return caseworkers.colleagues(session=session, offices=offices)
-
-
 @router.get("")
 async def queue(request: Request, staff: SignedInStaff, console: ConsoleDep) -> Response:
     """Shows one page of the queue (or only its rows, for a refresh); every row is audited."""
     me, offices = staff.account, visible_offices(staff.account)
-    owners = await run_in_threadpool(_owners, console, offices)
+    engine = console.handoff.engine
+    owners = await run_in_threadpool(queue_view.queue_owners, engine, offices)
     params = dict(request.query_params)
     filters = read_filters(params, offices, me.id or 0, {i for i, _ in owners})
     now = utcnow()
-    engine = console.handoff.engine
     rows = await run_in_threadpool(
         queue_view.list_queue, engine, me, filters.query, LIST_REASON, now
     )

@@ -68,17 +68,7 @@ class ChatReporter:
         self.do(self.build.text(text))
 
     def press(self, data: str) -> None:
-        self.do(self.build.press(data, self._shown(data)))
-
-    def _shown(self, data: str) -> dict[str, Any]:
-        for call in reversed(self.fake.of("sendMessage")):
-            if str(call.params["chat_id"]) != str(self.user_id) or call.result is None:
-                continue
-            rows = call.result.get("reply_markup", {}).get("inline_keyboard", [])
-            if any(b.get("callback_data") == data for row in rows for b in row):
-                shown: dict[str, Any] = call.result
-                return shown
-        raise AssertionError(f"no message shows a {data!r} button")
+        self.do(self.build.press(data, self.fake.showing(self.user_id, data)))
 
     def file_report(self, story: str, name: str) -> None:
         """Files a whole report from Hong Kong about unpaid wages, home regency Jember."""

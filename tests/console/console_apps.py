@@ -6,17 +6,22 @@ import contextlib
 import io
 import re
 from pathlib import Path
+from typing import TypeVar
 
 import pyotp
 from fastapi.testclient import TestClient
 from safety.gate_helpers import make_case as filed
 from settings_helpers import make_settings
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlmodel import SQLModel, select
 
 from bot.cli.commands import parser
 from bot.cli.handoff import run
 from bot.settings import Settings
 from handlers.app import create_app
+from storage import db
+
+Row = TypeVar("Row", bound=SQLModel)
 
 PASSWORD = "correct horse battery"
 
@@ -85,6 +90,16 @@ def sign_in(web: TestClient, email: str, password: str = PASSWORD, code: str = "
     token = csrf(web.get("/console/login").text)
     form = {"csrf": token, "email": email, "password": password, "code": code}
     return web.post("/console/login", data=form, follow_redirects=False).status_code
+
+
+def rows(config: Settings, model: type[Row]) -> list[Row]:
+    """Returns every row of one table of the app's database, oldest first."""
+    engine = db.make_engine(config.database.url)
+    try:
+        with db.session(engine) as session:
+            return list(session.exec(select(model).order_by(text("id"))))
+    finally:
+        engine.dispose()
 
 
 def make_case(engine: Engine, office: str) -> str:

@@ -14,19 +14,8 @@ from handlers.app import create_app
 from storage import db
 from storage.migrate import upgrade
 
-CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
 SHOTS = Path(os.environ.get("SUARA_SCREENSHOTS", "/tmp"))
-
-
-@pytest.fixture
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        reason = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (CI=true: refusing to skip)")
-        pytest.skip(reason)
-    return CHROMIUM
 
 
 def test_a_caseworker_signs_in_on_a_phone_and_sees_only_their_office(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from console_apps import PASSWORD, account, cli, link_of, settings
+from console_apps import PASSWORD, account, cli, link_of, rows, settings
 from keyring_values import TEST_ADDRESS_KEY, TEST_KEYS
 from sqlmodel import select
 
@@ -23,40 +23,31 @@ def config(database_url: str, tmp_path: Path) -> Settings:
     return settings(database_url, tmp_path)
 
 
-def _rows(config: Settings, table: type) -> list:  # type: ignore[type-arg]
-    engine = db.make_engine(config.database.url)
-    try:
-        with db.session(engine) as session:
-            return list(session.exec(select(table)))
-    finally:
-        engine.dispose()
-
-
 def test_add_without_a_password_prints_a_link_kept_only_as_a_hash(config: Settings) -> None:
     status, printed = cli(
         config, "add", "Sri@Example.org", "--office", "jember", "--role", "supervisor"
     )
     assert status == 0
     path = link_of(printed)
-    [person] = _rows(config, Caseworker)
+    [person] = rows(config, Caseworker)
     assert (person.email, person.role, person.office, person.password_hash) == (
         "sri@example.org",
         "supervisor",
         "jember",
         None,
     )
-    [link] = _rows(config, SignInLink)
+    [link] = rows(config, SignInLink)
     assert path.rsplit("/", 1)[1] not in link.token_hash
-    assert [e.type for e in _rows(config, AccountEvent)] == ["account_added"]
+    assert [e.type for e in rows(config, AccountEvent)] == ["account_added"]
 
 
 def test_add_with_a_password_from_stdin_stores_an_argon2_hash(config: Settings) -> None:
     account(config, "ana@example.org", "jakarta", "admin")
-    [person] = _rows(config, Caseworker)
+    [person] = rows(config, Caseworker)
     assert person.password_hash
     assert person.password_hash.startswith("$argon2")
     assert PASSWORD not in person.password_hash
-    assert _rows(config, SignInLink) == []
+    assert rows(config, SignInLink) == []
 
 
 def test_a_taken_email_or_a_short_password_is_refused(config: Settings) -> None:
@@ -117,7 +108,7 @@ def test_reset_forgets_the_password_and_prints_a_new_link(config: Settings) -> N
     status, printed = cli(config, "reset", "sri@example.org")
     assert status == 0
     assert link_of(printed)
-    [person] = _rows(config, Caseworker)
+    [person] = rows(config, Caseworker)
     assert person.password_hash is None
     assert cli(config, "reset", "nobody@example.org")[0] == 1
 

@@ -18,23 +18,12 @@ from handlers.app import create_app
 from storage import db
 from storage.migrate import upgrade
 
-CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 OFFICES = ("jember", "jember", "kuala_lumpur", "indramayu", "kebumen")
 PROBLEMS = ("GAJI", "GAJI", "DOKUMEN", "KEKERASAN", "TPPO", "JAMKERJA", "PHK", "LAIN")
 COUNTRIES = ("MY", "MY", "HK", "TW", "SA", "SG", "OTHER:Qatar")
 REGENCIES = ("Jember", "Indramayu", "Kebumen", "Cilacap", "Lumajang", "Desa Siti", "")
-
-
-@pytest.fixture
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        reason = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (CI=true: refusing to skip)")
-        pytest.skip(reason)
-    return CHROMIUM
 
 
 def _plant_a_year(url: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from chat_reporter import ChatReporter
 from console_apps import PASSWORD, account, make_case
-from fakebot import FakeBotAPI, FakeServer
+from fakebot import FakeBotAPI, served_fake
 from loopback import LoopbackServer
 from playwright.sync_api import Page, expect, sync_playwright
 from sqlmodel import col, select, update
@@ -29,7 +29,6 @@ from storage.migrate import upgrade
 from storage.models import Case
 from storage.staff_models import StaffSession
 
-CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 NAME, PHONE_NUMBER = "Siti Rahayu", "+852 9123 4567"
@@ -39,20 +38,8 @@ ANSWER = "Saya aman, terima kasih."
 
 
 @pytest.fixture
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        reason = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (CI=true: refusing to skip)")
-        pytest.skip(reason)
-    return CHROMIUM
-
-
-@pytest.fixture
 def fake() -> Iterator[FakeBotAPI]:
-    api = FakeBotAPI()
-    with FakeServer(api) as server:
-        api.base_url = server.base_url
+    with served_fake() as api:
         yield api
 
 

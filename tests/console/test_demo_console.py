@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from console_apps import client, sign_in
-from sqlmodel import col, select
+from console_apps import client, rows, sign_in
+from sqlmodel import select
 
 from bot.cli.commands import prepare
 from bot.cli.demo import demo_offices, secret_path, welcome
@@ -44,19 +44,10 @@ def _password(printed: str, email: str) -> str:
     return found.group(1)
 
 
-def _rows(settings: Settings, table: type) -> list:  # type: ignore[type-arg]
-    engine = db.make_engine(settings.database.url)
-    try:
-        with db.session(engine) as session:
-            return list(session.exec(select(table).order_by(col(table.id))))  # type: ignore[attr-defined]
-    finally:
-        engine.dispose()
-
-
 def test_the_demo_makes_an_admin_and_a_jember_caseworker_once(demo: Settings) -> None:
     first = _start(demo)
     assert "http://127.0.0.1:8000/console/login" in first
-    accounts = {row.email: row for row in _rows(demo, Caseworker) if row.email}
+    accounts = {row.email: row for row in rows(demo, Caseworker) if row.email}
     assert set(accounts) == {ADMIN, JEMBER}
     assert (accounts[ADMIN].role, accounts[ADMIN].office) == ("admin", "jakarta")
     assert (accounts[JEMBER].role, accounts[JEMBER].office) == ("caseworker", "jember")
@@ -64,10 +55,10 @@ def test_the_demo_makes_an_admin_and_a_jember_caseworker_once(demo: Settings) ->
     assert secret
     assert accounts[ADMIN].totp_secret == secret.group(1)
     assert f"otpauth://totp/Suara%20console:{ADMIN.replace('@', '%40')}" in first
-    events = _rows(demo, AccountEvent)
+    events = rows(demo, AccountEvent)
     assert _start(demo) == first
-    assert _rows(demo, AccountEvent) == events
-    assert len([row for row in _rows(demo, Caseworker) if row.email]) == 2
+    assert rows(demo, AccountEvent) == events
+    assert len([row for row in rows(demo, Caseworker) if row.email]) == 2
     assert secret_path(demo).stat().st_mode & 0o777 == 0o600
 
 
@@ -81,9 +72,9 @@ def test_a_drifted_demo_account_is_put_back_as_printed(demo: Settings) -> None:
     finally:
         engine.dispose()
     assert _start(demo) == printed
-    [row] = [r for r in _rows(demo, Caseworker) if r.email == JEMBER]
+    [row] = [r for r in rows(demo, Caseworker) if r.email == JEMBER]
     assert (row.office, row.password_hash is not None) == ("jember", True)
-    assert _rows(demo, AccountEvent)[-1].type == "demo_account_restored"
+    assert rows(demo, AccountEvent)[-1].type == "demo_account_restored"
 
 
 def test_the_printed_passwords_sign_in_over_plain_http(demo: Settings) -> None:

@@ -7,14 +7,12 @@ import io
 from pathlib import Path
 
 import pytest
-from console_apps import client, csrf, link_of, settings, totp_of
+from console_apps import client, csrf, link_of, rows, settings, totp_of
 from settings_helpers import overridden
-from sqlmodel import select
 
 from bot.cli.commands import parser
 from bot.cli.setup import run_setup
 from bot.settings import Settings
-from storage import db
 from storage.escalation_models import Caseworker
 from storage.migrate import current
 
@@ -33,21 +31,12 @@ def _setup(config: Settings, *argv: str) -> tuple[int, str]:
     return status, out.getvalue()
 
 
-def _people(config: Settings) -> list[Caseworker]:
-    engine = db.make_engine(config.database.url)
-    try:
-        with db.session(engine) as session:
-            return list(session.exec(select(Caseworker)))
-    finally:
-        engine.dispose()
-
-
 def test_setup_migrates_and_adds_the_first_admin_with_a_second_factor(config: Settings) -> None:
     assert current(config.database.url) is None
     status, printed = _setup(config, "--admin", "Ana@Example.org", "--name", "Ana")
     assert status == 0
     assert current(config.database.url) is not None
-    [admin] = _people(config)
+    [admin] = rows(config, Caseworker)
     assert (admin.email, admin.role, admin.office, admin.name) == (
         "ana@example.org",
         "admin",
@@ -69,7 +58,7 @@ def test_the_printed_link_and_code_sign_the_admin_in(config: Settings) -> None:
         form = {"csrf": csrf(page.text), "password": "a new long password", "code": code}
         assert web.post(path, data=form, follow_redirects=False).status_code == 303
         assert web.get("/console", follow_redirects=False).status_code == 200
-    assert _people(config)[0].office == "jember"
+    assert rows(config, Caseworker)[0].office == "jember"
 
 
 def test_setup_refuses_when_an_admin_exists(config: Settings) -> None:
@@ -77,7 +66,7 @@ def test_setup_refuses_when_an_admin_exists(config: Settings) -> None:
     status, printed = _setup(config, "--admin", "sri@example.org")
     assert status == 1
     assert "an admin account exists already" in printed
-    assert [p.email for p in _people(config)] == ["ana@example.org"]
+    assert [p.email for p in rows(config, Caseworker)] == ["ana@example.org"]
 
 
 def test_setup_refuses_an_office_not_in_the_config(config: Settings, tmp_path: Path) -> None:
@@ -90,4 +79,4 @@ def test_setup_refuses_an_office_not_in_the_config(config: Settings, tmp_path: P
     only_kebumen = overridden(config, escalation_offices_file=offices)
     assert _setup(only_kebumen, "--admin", "ana@example.org", "--office", "jember")[0] == 1
     assert _setup(only_kebumen, "--admin", "ana@example.org")[0] == 0
-    assert _people(only_kebumen)[0].office == "kebumen"
+    assert rows(only_kebumen, Caseworker)[0].office == "kebumen"

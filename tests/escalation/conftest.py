@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from esc_helpers import Clock
 from esc_receiver import Receiver
-from group_alert_helpers import FakeBotAPI, FakeServer, GroupApp, settings_for
+from fakebot import FakeBotAPI, served_fake
+from group_alert_helpers import GroupApp, settings_for
 
 from bot.settings import TelegramDriver
 from escalation.delivery.signing import new_secret
@@ -40,9 +41,7 @@ def receivers() -> Iterator[Callable[..., Receiver]]:
 @pytest.fixture
 def fake() -> Iterator[FakeBotAPI]:
     """Yields a fake Bot API served on 127.0.0.1."""
-    api = FakeBotAPI()
-    with FakeServer(api) as server:
-        api.base_url = server.base_url
+    with served_fake() as api:
         yield api
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from esc_helpers import make_case
-from fakebot import FakeBotAPI, FakeServer
+from fakebot import FakeBotAPI
 from pydantic import SecretStr
 from sqlalchemy import Engine
 from sqlmodel import col, select
@@ -28,8 +28,6 @@ from handlers.telegram.translate import TelegramTranslator
 from storage import caseworkers, db
 from storage.escalation_models import Escalation
 from storage.models import Case, CaseEvent
-
-__all__ = ["FakeBotAPI", "FakeServer"]
 
 SECRET = "group-Webhook_secret-0123456789"
 KL_GROUP, JAKARTA_GROUP = -1001111111111, -1002222222222

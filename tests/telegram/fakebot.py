@@ -7,11 +7,12 @@ Run it with `FakeServer()` (uvicorn on loopback, see loopback.py) and point eith
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,6 +93,17 @@ class FakeBotAPI:
         """Returns the recorded calls of one method."""
         with self._lock:
             return [c for c in self.calls if c.method == method]
+
+    def showing(self, chat_id: int | str, data: str) -> dict[str, Any]:
+        """Returns the newest message sent to a chat (as Telegram returned it) with a button."""
+        for call in reversed(self.of("sendMessage")):
+            if str(call.params["chat_id"]) != str(chat_id) or call.result is None:
+                continue
+            rows = call.result.get("reply_markup", {}).get("inline_keyboard", [])
+            if any(b.get("callback_data") == data for row in rows for b in row):
+                shown: dict[str, Any] = call.result
+                return shown
+        raise AssertionError(f"no message shows a {data!r} button")
 
     def sent(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
         """Returns the params of every sendMessage (to one chat)."""
@@ -282,3 +294,12 @@ class FakeServer(LoopbackServer):
     def __init__(self, fake: FakeBotAPI | None = None) -> None:
         self.fake = fake or FakeBotAPI()
         super().__init__(self.fake.app(), "fake Bot API")
+
+
+@contextlib.contextmanager
+def served_fake() -> Iterator[FakeBotAPI]:
+    """Yields a fake Bot API served on 127.0.0.1 for the length of the block."""
+    api = FakeBotAPI()
+    with FakeServer(api) as server:
+        api.base_url = server.base_url
+        yield api

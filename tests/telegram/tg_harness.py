@@ -160,11 +160,4 @@ class Reporter:
 
     def shown(self, data: str) -> dict[str, Any]:
         """Returns the newest sent message (as Telegram returned it) with a button `data`."""
-        for call in reversed(self.fake.of("sendMessage")):
-            if str(call.params["chat_id"]) != str(self.user_id) or call.result is None:
-                continue
-            rows = call.result.get("reply_markup", {}).get("inline_keyboard", [])
-            if any(b.get("callback_data") == data for row in rows for b in row):
-                shown: dict[str, Any] = call.result
-                return shown
-        raise AssertionError(f"no message shows a {data!r} button")
+        return self.fake.showing(self.user_id, data)
