@@ -7,6 +7,7 @@ from flows import messages as msg
 from flows.answering import finish_multi, move_on, raise_urgency
 from flows.commands import command_of_button, parse_command
 from flows.editing import cancel_pick
+from flows.language import guess_language
 from flows.parsers import match_option
 from flows.state import Pending, State
 from flows.steps import Ask, Choose, Collect, Review
@@ -35,11 +36,17 @@ def _switch_hint(locale: Locale) -> Plain:
     return Plain(msg.SWITCH_TO_EN if locale is Locale.ID else msg.SWITCH_TO_ID)
 
 
-def begin(draft: Draft, locale: Locale | None, *, restarted: bool = False) -> None:
-    """Starts the intake from the top, skipping the language question when it is known."""
+def begin(
+    draft: Draft, locale: Locale | None, *, offered: Locale | None = None, restarted: bool = False
+) -> None:
+    """Starts the intake from the top, skipping the language question when it is known.
+
+    When it is not known, the question speaks `offered` (the language the reporter seems to
+    write) first.
+    """
     draft.state = State(
         step_id=draft.registry.start,
-        locale=locale or Locale.ID,
+        locale=locale or offered or Locale.ID,
         started_at=draft.at,
         last_input_at=draft.at,
         answers={"language": locale.value} if locale else {},
@@ -57,11 +64,26 @@ def begin(draft: Draft, locale: Locale | None, *, restarted: bool = False) -> No
     enter(draft, "danger")
 
 
-def new_conversation(draft: Draft, inp: UserInput) -> None:
-    locale = hinted_locale(inp.locale_hint)
+def first_language(inp: UserInput) -> tuple[Locale | None, Locale | None]:
+    """Returns the language to use without asking, else the one to offer first (or neither).
+
+    The phone's language counts unless the words written clearly point elsewhere: many
+    workers keep an English phone and write Indonesian, yet "hello" alone proves nothing.
+    """
     if inp.command is Command.LANGUAGE and inp.argument in ("id", "en"):
-        locale = Locale(inp.argument)
-    begin(draft, locale)
+        return Locale(inp.argument), None
+    text = inp.text if inp.kind is InputKind.TEXT else ""
+    hinted = hinted_locale(inp.locale_hint)
+    if hinted is None:
+        return None, guess_language(text)
+    if guess_language(text, margin=2) in (None, hinted):
+        return hinted, None
+    return None, guess_language(text, margin=2)
+
+
+def new_conversation(draft: Draft, inp: UserInput) -> None:
+    locale, offered = first_language(inp)
+    begin(draft, locale, offered=offered)
     if inp.command is Command.START and inp.argument:
         draft.emit(EventName.REFERRAL_RECORDED, source=inp.argument)
 

@@ -17,6 +17,7 @@ from flows.steps import (
     Collect,
     Finish,
     Inform,
+    Option,
     Provider,
     Review,
     Step,
@@ -116,7 +117,7 @@ MENU_BUTTON = command(Command.MENU, msg.BUTTON_MENU)
 def prompt(draft: Draft, step: Choose | Ask | Collect | Review) -> None:
     """Shows a question with its buttons."""
     if isinstance(step, Choose):
-        buttons = tuple(button(step.id, o.id, o.label) for o in step.options)
+        buttons = tuple(button(step.id, o.id, o.label) for o in _ordered(draft, step))
         if step.multi:
             buttons += (command(Command.DONE, msg.BUTTON_DONE),)
         if step.skippable:
@@ -138,6 +139,14 @@ def prompt(draft: Draft, step: Choose | Ask | Collect | Review) -> None:
             MENU_BUTTON,
         )
         draft.say(Text(step.prompt), *lines, Text(step.question), buttons=buttons)
+
+
+def _ordered(draft: Draft, step: Choose) -> tuple[Option, ...]:
+    """Returns a step's options; the language question offers the conversation's language first."""
+    if not step.sets_locale:
+        return step.options
+    first = draft.state.locale.value
+    return tuple(sorted(step.options, key=lambda option: option.id != first))
 
 
 def contacts_text(draft: Draft, provider: Provider) -> Plain:

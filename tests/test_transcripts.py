@@ -45,6 +45,7 @@ def test_there_is_a_transcript_per_path_and_language() -> None:
         "rights",
         "codeword",
         "clear_chat",
+        "first_language",
     ):
         assert {f"{path}_id", f"{path}_en"} <= names, path
 

@@ -129,6 +129,7 @@ ALLOWED_SAME = {
     "Banyuwangi",
     "Lembata",
     "Hello. Which language do you want? / Halo. Mau pakai bahasa apa?",
+    "Halo. Mau pakai bahasa apa? / Hello. Which language do you want?",
 }
 
 

@@ -23,7 +23,7 @@ async def test_whole_report_in_indonesian_with_buttons_lists_numbers_and_a_photo
     phone = Phone(wa, "6281234567890")
     first = await phone.say("Halo")
     assert len(first) == 1
-    assert words(first[0]) == "Hello. Which language do you want? / Halo. Mau pakai bahasa apa?"
+    assert words(first[0]) == "Halo. Mau pakai bahasa apa? / Hello. Which language do you want?"
     assert first[0].body["interactive"]["type"] == "button"
     assert ids(first[0]) == ["language.id", "language.en", "cmd:menu"]
 
@@ -92,8 +92,10 @@ async def test_whole_family_report_in_english_from_a_saudi_number_with_voice_and
 ) -> None:
     phone = Phone(wa, "966501234567", name="Wati")
     first = await phone.say("hi")
-    # +966 says nothing about the language: the reporter is asked, in both
+    # +966 says nothing about the language: the reporter is asked, in both, English first
+    # because "hi" is English
     assert words(first[0]) == "Hello. Which language do you want? / Halo. Mau pakai bahasa apa?"
+    assert ids(first[0]) == ["language.en", "language.id", "cmd:menu"]
     danger = await phone.tap("language.en")
     assert words(danger[-1]) == "Are you, or the person you are asking about, in danger right now?"
     await phone.tap("danger.no")
