@@ -22,6 +22,7 @@ from bot.casework import build_desk
 from bot.safety import HelpContacts, KeyringError, install_keys, load_contacts
 from bot.settings import Settings
 from escalation.offices import ConfigError
+from storage.db import normalise_url
 
 log = logging.getLogger(__name__)
 
@@ -148,9 +149,15 @@ def shown_url(url: str) -> str:
 def database_errors(url: str) -> Iterator[None]:
     """Turns a database that cannot be used into one line naming DATABASE_URL."""
     try:
+        normalise_url(url)
+    except ValueError as error:  # the message names the backend, never the password
+        raise StartupError("DATABASE_URL", f"not a database URL Suara can use ({error})") from None
+    except ArgumentError:
+        raise StartupError("DATABASE_URL", "not a database URL Suara can use") from None
+    try:
         yield
-    except (ArgumentError, NoSuchModuleError):
-        raise StartupError("DATABASE_URL", "not a database URL Suara knows") from None
+    except NoSuchModuleError:
+        raise StartupError("DATABASE_URL", "not a database URL Suara can use") from None
     except SQLAlchemyError as error:
         cause = str(getattr(error, "orig", None) or error).strip().splitlines()
         problem = f"cannot use the database: {cause[0] if cause else type(error).__name__}"

@@ -69,12 +69,12 @@ def _describe(info: dict[str, Any]) -> list[str]:
 
 
 async def webhook_info(settings: Settings) -> dict[str, Any]:
-    """Returns getWebhookInfo's fields, or refuses with Telegram's reason."""
+    """Returns getWebhookInfo's fields, or refuses with Telegram's reason (or the network's)."""
     driver = make_driver(settings)
     try:
         return await driver.webhook_info()
     except TgError as error:
-        raise AdminError(f"Telegram refused: {error.reason}") from None
+        raise AdminError(f"Bot API call failed: {error.reason}") from None
     finally:
         await driver.close()
 
@@ -90,15 +90,9 @@ def check(settings: Settings) -> tuple[bool | None, str]:
         return False, str(error)
     actual = str(info.get("url") or "")
     if actual != expected and expected:
-        return (
-            False,
-            f"webhook is {actual or 'not set'}, not {expected}: `suara telegram-webhook set`",
-        )
+        return False, f"webhook is {actual or 'not set'}, not {expected}: run `{SET}`"
     if actual != expected:
-        return (
-            False,
-            "a webhook is set but TELEGRAM_WEBHOOK_URL is not: `suara telegram-webhook delete`",
-        )
+        return False, f"a webhook is set but TELEGRAM_WEBHOOK_URL is not: run `{DELETE}`"
     failed_at = dt.datetime.fromtimestamp(int(info.get("last_error_date") or 0), dt.UTC)
     if info.get("last_error_message") and dt.datetime.now(dt.UTC) - failed_at < RECENT_ERROR:
         return False, f"Telegram's last delivery failed: {info['last_error_message']}"

@@ -167,6 +167,8 @@ class FakeGraph:
             return JSONResponse({"data": {"is_valid": valid, "scopes": scopes, "expires_at": 0}})
         if media_id == self.phone_number_id:
             return JSONResponse({"id": media_id, "verified_name": "Suara test"})
+        if "fields" in request.query_params:  # an object look-up, and not of this number
+            return _error(400, 100, "Unsupported get request")
         data = media_bytes(media_id)
         return JSONResponse(
             {
