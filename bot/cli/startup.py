@@ -134,7 +134,8 @@ def check_keys(settings: Settings) -> None:
     except KeyringError as error:
         text = str(error)
         named = re.match(r"(ENCRYPTION_[A-Z_]+)", text)
-        raise StartupError(named.group(1) if named else "ENCRYPTION_KEYS", text) from None
+        guess = "ENCRYPTION_ADDRESS_KEY" if "address key" in text else "ENCRYPTION_KEYS"
+        raise StartupError(named.group(1) if named else guess, text) from None
 
 
 def shown_url(url: str) -> str:

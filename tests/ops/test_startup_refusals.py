@@ -51,6 +51,11 @@ def keyed(empty_folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             "suara: ENCRYPTION_KEYS: an encryption key is not a valid Fernet key",
         ),
         (
+            "ENCRYPTION_ADDRESS_KEY",
+            "changeme",
+            "suara: ENCRYPTION_ADDRESS_KEY: the address key is not 64 bytes of url-safe base64",
+        ),
+        (
             "DATABASE_URL",
             "nonsense://x",
             "suara: DATABASE_URL: not a database URL Suara can use "
