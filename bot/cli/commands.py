@@ -51,7 +51,8 @@ def with_keys(settings: Settings) -> Settings:
 
 
 def prepare(*, demo: bool) -> Settings:
-    """Reads the settings, installs the keys, compiles catalogs and migrates before serving."""
+    """Reads the settings, refuses a start its files or keys would stop (installing the keys),
+    compiles catalogs and migrates before serving."""
     if demo:
         demo_environment()
     settings = startup.read_settings()
