@@ -60,8 +60,8 @@ def prepare(*, demo: bool) -> Settings:
         # this process answers webhooks, a worker process does the rest (README, "How it works")
         worker = settings.worker.model_copy(update={"process": True})
         settings = settings.model_copy(update={"worker": worker})
+    ensure_catalogs()  # the office check below loads them (group alerts)
     startup.preflight(settings)
-    ensure_catalogs()
     migrate(settings)
     return settings
 

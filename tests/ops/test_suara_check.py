@@ -193,3 +193,23 @@ def test_an_invalid_setting_is_the_one_failure_printed(
     assert list(lines.values()) == [
         "FAIL  settings: TELEGRAM_MAX_CONNECTIONS: Input should be less than or equal to 100"
     ]
+
+
+def test_a_recent_delivery_error_fails_and_an_old_one_passes(
+    ready: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], fake: FakeBotAPI
+) -> None:
+    error = "Wrong response from the webhook: 502 Bad Gateway"
+    now = dt.datetime.now(dt.UTC)
+    fake.webhook_status = {
+        "last_error_date": int(now.timestamp()) - 60,
+        "last_error_message": error,
+    }
+    status, lines = checked(capsys)
+    assert status == 1
+    assert lines["telegram webhook"] == (
+        f"FAIL  telegram webhook: Telegram's last delivery failed: {error}"
+    )
+    fake.webhook_status["last_error_date"] = int(now.timestamp()) - 2 * 3600
+    status, lines = checked(capsys)
+    assert status == 0
+    assert lines["telegram webhook"].startswith("ok    telegram webhook: webhook ")
