@@ -6,6 +6,7 @@ import datetime as dt
 import gettext
 from collections.abc import Mapping
 from decimal import Decimal
+from importlib.resources import files
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,8 @@ from babel.numbers import format_currency, format_decimal
 from bot.envelopes import OutButton, OutgoingMessage
 from flows.vocabulary import Fact, Locale, Money, PartialDate, Plain, Reply, Text
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = Path(str(files("locales")))
+"""The `locales` package: the clone's top-level folder, or its copy in an installed wheel."""
 DOMAIN = "messages"
 BABEL_LOCALE = {Locale.ID: "id_ID", Locale.EN: "en_GB"}
 

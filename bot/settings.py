@@ -8,10 +8,19 @@ an invalid value's error names that variable.
 from __future__ import annotations
 
 from enum import StrEnum
+from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import AfterValidator, AliasGenerator, BaseModel, ConfigDict, Field, SecretStr
+from pydantic import (
+    AfterValidator,
+    AliasGenerator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDERS = frozenset({"changeme", "change-me", "secret", "token", "xxx", "todo"})
@@ -26,6 +35,12 @@ def _refuse_placeholder(value: SecretStr | None) -> SecretStr | None:
 
 Secret = Annotated[SecretStr | None, AfterValidator(_refuse_placeholder)]
 """A secret that may be unset but is never a placeholder such as `changeme`."""
+
+
+def packaged_config(name: str) -> Path:
+    """Returns the path of a default config file shipped in the `config` package."""
+    # an installed wheel is unpacked on disk, so the resource is a real file the loaders can read
+    return Path(str(files("config").joinpath(name)))
 
 
 def _config(prefix: str = "") -> SettingsConfigDict:
@@ -50,20 +65,23 @@ class DatabaseSettings(BaseSettings):
     model_config = _config("database_")
 
     url: str = "sqlite:///var/suara.db"
-    """SQLite file, or `postgresql+psycopg://user@host/db`."""
+    """SQLite file, or `postgresql+psycopg://user@host/db`; unset: `suara.db` in SUARA_DATA_DIR."""
 
 
 class FileSettings(BaseSettings):
-    """Files on disk: evidence and the help numbers."""
+    """Files on disk: the data directory, evidence and the help numbers."""
 
     model_config = _config("file_")
 
+    data_dir: Path = Field(default=Path("var"), validation_alias="SUARA_DATA_DIR")
+    """Where every data path not set on its own lives: the SQLite file, the file store, keys."""
     store: Path = Path("var/files")
-    """Where evidence files are kept (named by sha256)."""
+    """Where evidence files are kept (named by sha256); unset: `files` in SUARA_DATA_DIR."""
     help_contacts_file: Path = Field(
-        default=Path("config/help_contacts.toml"), validation_alias="HELP_CONTACTS_FILE"
+        default_factory=lambda: packaged_config("help_contacts.toml"),
+        validation_alias="HELP_CONTACTS_FILE",
     )
-    """Help numbers per country, with a last-verified date."""
+    """Help numbers per country, with a last-verified date (unset: the packaged copy)."""
 
 
 class ServerSettings(BaseSettings):
@@ -73,6 +91,8 @@ class ServerSettings(BaseSettings):
 
     public_base_url: str = "http://127.0.0.1:8000"
     """The public base URL links and the demo inbox endpoint are built on."""
+    forwarded_allow_ips: str = "127.0.0.1"
+    """Comma-separated proxy addresses (or `*`) whose X-Forwarded-For and -Proto are believed."""
 
 
 class TelegramSettings(BaseSettings):
@@ -125,8 +145,9 @@ class EscalationSettings(BaseSettings):
 
     webhook_url: str | None = None
     webhook_secret: Secret = None
-    offices_file: Path = Path("config/offices.toml")
-    """Offices, their webhook endpoints by level, and the acknowledgement deadlines."""
+    offices_file: Path = Field(default_factory=lambda: packaged_config("offices.toml"))
+    """Offices, their webhook endpoints by level, and the acknowledgement deadlines (unset: the
+    packaged copy)."""
     allow_private_targets: bool = Field(
         default=False, validation_alias="ALLOW_PRIVATE_WEBHOOK_TARGETS"
     )
@@ -238,3 +259,15 @@ class Settings(BaseModel):
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
+
+    @model_validator(mode="after")
+    def _under_data_dir(self) -> Self:
+        """Puts the database and the file store in SUARA_DATA_DIR unless they are set."""
+        data = self.files.data_dir
+        if "url" not in self.database.model_fields_set:
+            name = "demo.db" if self.demo.enabled else "suara.db"
+            url = f"sqlite:///{(data / name).as_posix()}"
+            self.database = self.database.model_copy(update={"url": url})
+        if "store" not in self.files.model_fields_set:
+            self.files = self.files.model_copy(update={"store": data / "files"})
+        return self

@@ -1,4 +1,4 @@
-"""The `suara` console script: demo, serve, migrate, setup, locales."""
+"""The `suara` console script: demo, serve, migrate, setup, check, locales."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
+
+from bot.cli import check, startup
 from bot.cli.demo import demo_environment, welcome
 from bot.cli.handoff import COMMANDS as ESCALATION_COMMANDS
 from bot.cli.handoff import add_escalation_commands
@@ -25,7 +29,8 @@ def migrate(settings: Settings) -> None:
     """Brings the database schema up to date."""
     from storage.migrate import upgrade
 
-    upgrade(settings.database.url)
+    with startup.database_errors(settings.database.url):
+        upgrade(settings.database.url)
 
 
 def ensure_catalogs() -> None:
@@ -40,27 +45,23 @@ def ensure_catalogs() -> None:
 
 
 def with_keys(settings: Settings) -> Settings:
-    """Installs the encryption keys the settings name; exits with a sentence when there are none."""
-    from bot.safety import KeyringError, install_keys
-
-    try:
-        install_keys(settings)
-    except KeyringError as error:
-        raise SystemExit(f"suara: {error}") from None
+    """Installs the encryption keys the settings name; refuses in one line when there are none."""
+    startup.check_keys(settings)
     return settings
 
 
 def prepare(*, demo: bool) -> Settings:
-    """Reads the settings, installs the keys, compiles catalogs and migrates before serving."""
+    """Reads the settings, refuses a start its files or keys would stop (installing the keys),
+    compiles catalogs and migrates before serving."""
     if demo:
         demo_environment()
-    settings = Settings()
+    settings = startup.read_settings()
     if not demo and "process" not in settings.worker.model_fields_set:
         # this process answers webhooks, a worker process does the rest (README, "How it works")
         worker = settings.worker.model_copy(update={"process": True})
         settings = settings.model_copy(update={"worker": worker})
-    with_keys(settings)
-    ensure_catalogs()
+    ensure_catalogs()  # the office check below loads them (group alerts)
+    startup.preflight(settings)
     migrate(settings)
     return settings
 
@@ -74,7 +75,8 @@ def serve(host: str, port: int, *, demo: bool) -> None:
         welcome(settings, host, port)
     module, name = APP_FACTORY.split(":")
     app = getattr(importlib.import_module(module), name)(settings)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    forwarded = settings.server.forwarded_allow_ips
+    uvicorn.run(app, host=host, port=port, log_level="info", forwarded_allow_ips=forwarded)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -89,6 +91,7 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=8000)
     commands.add_parser("migrate", help="bring the database schema up to date")
+    check.add_parser(commands)
     add_setup_parser(commands)
     locales = commands.add_parser("locales", help="extract, update and compile the catalogs")
     locales.add_argument("--compile-only", action="store_true", help="only compile .po to .mo")
@@ -123,13 +126,29 @@ def telegram_webhook(action: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Runs one `suara` command."""
+    """Runs one `suara` command; a setting that stops it is one line on stderr and exit 2."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = parser().parse_args(argv)
+    try:
+        return run(args)
+    except (ValidationError, SettingsError) as error:
+        refused = startup.setting_error(error)
+        if refused is None:
+            raise
+        print(refused, file=sys.stderr)  # noqa: T201
+    except startup.StartupError as error:
+        print(error, file=sys.stderr)  # noqa: T201
+    return startup.EXIT_CODE
+
+
+def run(args: argparse.Namespace) -> int:
+    """Runs the command the arguments name."""
     if args.command in ("demo", "serve"):
         serve(args.host, args.port, demo=args.command == "demo")
     elif args.command == "migrate":
         migrate(Settings())
+    elif args.command == "check":
+        return check.run(args, sys.stdout)
     elif args.command == "setup":
         return run_setup(args, Settings(), sys.stdout)
     elif args.command in ESCALATION_COMMANDS:

@@ -22,19 +22,19 @@ BRANCH = Office.JEMBER.value
 
 
 def demo_environment() -> None:
-    """Turns the demo on, with its own database and console cookies that plain http carries."""
+    """Turns the demo on (its own database, demo.db in SUARA_DATA_DIR) and console cookies that
+    plain http carries."""
     os.environ["DEMO"] = "true"
-    os.environ.setdefault("DATABASE_URL", "sqlite:///var/demo.db")
     # The demo serves http on localhost: a Secure cookie would never come back. Demo only.
     os.environ["CONSOLE_COOKIE_SECURE"] = "false"
 
 
 def secret_path(settings: Settings) -> Path:
-    """Returns where the demo secret lives: beside the SQLite database, else the file store."""
+    """Returns where the demo secret lives: beside the SQLite database, else in the data dir."""
     url = make_url(settings.database.url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return Path(f"{url.database}.console")
-    return settings.files.store.parent / "demo.console"
+    return settings.files.data_dir / "demo.console"
 
 
 def demo_offices(known: Sequence[offices.Office]) -> tuple[str, str]:

@@ -7,8 +7,8 @@ Other rooms use only these names; the modules behind them are this room's own.
 from bot.safety.codeword import with_code_word
 from bot.safety.consents import record_safe_times, request_share_consent
 from bot.safety.erasure import erase_case
-from bot.safety.help_contacts import load_contacts
-from bot.safety.keys import KeyringError
+from bot.safety.help_contacts import HelpContacts, load_contacts
+from bot.safety.keys import KeyringError, first_unreadable_column
 from bot.safety.keys import install as install_keys
 from bot.safety.keys import report as key_report
 from bot.safety.keys import rotate as rotate_keys
@@ -23,8 +23,10 @@ from bot.safety.safe_times import (
 )
 
 __all__ = [
+    "HelpContacts",
     "KeyringError",
     "erase_case",
+    "first_unreadable_column",
     "hold_until_safe",
     "install_keys",
     "key_report",

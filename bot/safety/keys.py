@@ -56,7 +56,7 @@ def key_file(settings: Settings) -> Path:
     url = make_url(settings.database.url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return Path(f"{url.database}.key")
-    return settings.files.store.parent / "suara.key"
+    return settings.files.data_dir / "suara.key"
 
 
 def install(settings: Settings) -> None:
@@ -124,6 +124,19 @@ def encrypted_columns() -> list[tuple[sa.Table, sa.Column[object]]]:
             if isinstance(column.type, ENCRYPTED_TYPES):
                 found.append((table, column))
     return found
+
+
+def first_unreadable_column(engine: Engine) -> str | None:
+    """Returns the first `table.column` whose newest stored value no configured key opens."""
+    for table, column in encrypted_columns():
+        key = next(iter(table.primary_key.columns))
+        query = sa.select(column).where(column.is_not(None)).order_by(key.desc()).limit(1)
+        try:
+            with engine.connect() as connection:
+                connection.execute(query).all()  # the column type decrypts on read
+        except crypto.KeyringError:
+            return f"{table.name}.{column.name}"
+    return None
 
 
 def rotate_column(engine: Engine, table: sa.Table, column: str, batch: int) -> Counts:

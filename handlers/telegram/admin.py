@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 from typing import Any
 
@@ -13,6 +14,9 @@ from handlers.telegram.updates import ALLOWED_UPDATES, TgError
 SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 """What Telegram accepts as a secret_token."""
 WEBHOOK_PATH = "/webhooks/telegram"
+SET, DELETE = "suara telegram-webhook set", "suara telegram-webhook delete"
+RECENT_ERROR = dt.timedelta(hours=1)
+"""A delivery error Telegram reports from within this long fails `suara check`."""
 
 
 class AdminError(RuntimeError):
@@ -62,6 +66,39 @@ def _describe(info: dict[str, Any]) -> list[str]:
     if info.get("last_error_message"):
         lines.append(f"last_error_message: {info['last_error_message']}")
     return lines
+
+
+async def webhook_info(settings: Settings) -> dict[str, Any]:
+    """Returns getWebhookInfo's fields, or refuses with Telegram's reason (or the network's)."""
+    driver = make_driver(settings)
+    try:
+        return await driver.webhook_info()
+    except TgError as error:
+        raise AdminError(f"Bot API call failed: {error.reason}") from None
+    finally:
+        await driver.close()
+
+
+def check(settings: Settings) -> tuple[bool | None, str]:
+    """Returns what `suara check` says of the webhook: ok, failed or not configured (None)."""
+    if settings.telegram.bot_token is None:
+        return None, "not configured (TELEGRAM_BOT_TOKEN unset)"
+    try:
+        expected = webhook_url(settings) if settings.telegram.webhook_url else ""
+        info = asyncio.run(webhook_info(settings))
+    except AdminError as error:
+        return False, str(error)
+    actual = str(info.get("url") or "")
+    if actual != expected and expected:
+        return False, f"webhook is {actual or 'not set'}, not {expected}: run `{SET}`"
+    if actual != expected:
+        return False, f"a webhook is set but TELEGRAM_WEBHOOK_URL is not: run `{DELETE}`"
+    failed_at = dt.datetime.fromtimestamp(int(info.get("last_error_date") or 0), dt.UTC)
+    if info.get("last_error_message") and dt.datetime.now(dt.UTC) - failed_at < RECENT_ERROR:
+        return False, f"Telegram's last delivery failed: {info['last_error_message']}"
+    if not expected:
+        return True, "long polling (no webhook set)"
+    return True, f"webhook {actual}, {info.get('pending_update_count', 0)} updates pending"
 
 
 def main(action: str, settings: Settings | None = None) -> int:

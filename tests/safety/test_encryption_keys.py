@@ -106,12 +106,15 @@ def test_keys_rotate_prints_counts_only(
 
 
 def test_the_serve_command_exits_with_a_clear_message_without_keys(
-    no_keyring: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    no_keyring: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'suara.db'}")
     monkeypatch.delenv("ENCRYPTION_KEYS", raising=False)
-    with pytest.raises(SystemExit, match="ENCRYPTION_KEYS is not set"):
-        main(["serve"])
+    assert main(["serve"]) == 2
+    assert capsys.readouterr().err.startswith("suara: ENCRYPTION_KEYS is not set")
     assert not (tmp_path / "suara.db").exists()
 
 

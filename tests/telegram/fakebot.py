@@ -69,6 +69,8 @@ class FakeBotAPI:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     updates: list[dict[str, Any]] = field(default_factory=list)
     webhook: dict[str, Any] = field(default_factory=dict)
+    webhook_status: dict[str, Any] = field(default_factory=dict)
+    """Extra getWebhookInfo fields, such as Telegram's last_error_date and last_error_message."""
     downloads: list[str] = field(default_factory=list)
     on_call: Callable[[Call], None] | None = None
     """Called with each answered call (the benchmark times replies with it)."""
@@ -235,7 +237,7 @@ class FakeBotAPI:
         if self.webhook:
             info["max_connections"] = int(self.webhook.get("max_connections", 40))
             info["allowed_updates"] = self.webhook.get("allowed_updates", [])
-        return info
+        return {**info, **self.webhook_status}
 
     async def _m_getUpdates(self, p: dict[str, Any]) -> Any:
         if self.webhook:

@@ -3,7 +3,9 @@
 It answers `POST /<version>/<phone_number_id>/messages` like Meta (a wamid per message, Meta's
 error bodies when told to fail), checks what Meta checks on interactive messages (3 buttons of 20
 characters, 10 list rows of 24, bodies of 1024, text of 4096), serves media lookups
-(`GET /<version>/<media id>`) and downloads that need the bearer token, and records every call.
+(`GET /<version>/<media id>`) and downloads that need the bearer token, answers `suara check`'s
+token and phone number look-ups (`GET /<version>/debug_token`, `GET /<version>/<phone id>`), and
+records every call.
 """
 
 from __future__ import annotations
@@ -76,6 +78,8 @@ class FakeGraph:
     sent: list[Sent] = field(default_factory=list)
     failures: deque[int] = field(default_factory=deque)
     sizes: dict[str, int] = field(default_factory=dict)
+    scopes: tuple[str, ...] = ("whatsapp_business_messaging", "whatsapp_business_management")
+    """What debug_token says the access token may do."""
     on_sent: Callable[[Sent], None] | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -157,6 +161,14 @@ class FakeGraph:
             self.calls.append({"path": request.url.path, "json": None})
         if not self._authorised(request):
             return _error(401, 190, "Invalid OAuth access token")
+        if media_id == "debug_token":
+            valid = request.query_params.get("input_token") == self.token
+            scopes = list(self.scopes) if valid else []
+            return JSONResponse({"data": {"is_valid": valid, "scopes": scopes, "expires_at": 0}})
+        if media_id == self.phone_number_id:
+            return JSONResponse({"id": media_id, "verified_name": "Suara test"})
+        if "fields" in request.query_params:  # an object look-up, and not of this number
+            return _error(400, 100, "Unsupported get request")
         data = media_bytes(media_id)
         return JSONResponse(
             {
