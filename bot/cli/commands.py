@@ -1,4 +1,4 @@
-"""The `suara` console script: demo, serve, migrate, setup, locales."""
+"""The `suara` console script: demo, serve, migrate, setup, backup, restore, locales."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.cli import backup
 from bot.cli.demo import demo_environment, welcome
 from bot.cli.handoff import COMMANDS as ESCALATION_COMMANDS
 from bot.cli.handoff import add_escalation_commands
@@ -94,6 +95,7 @@ def parser() -> argparse.ArgumentParser:
     locales.add_argument("--compile-only", action="store_true", help="only compile .po to .mo")
     add_telegram_commands(commands)
     add_escalation_commands(commands)
+    backup.add_parsers(commands)
     purge = commands.add_parser("retention", help="run the retention job and print its counts")
     purge.add_argument("--run-once", action="store_true", required=True, help="run it now")
     keys = commands.add_parser("keys", help="encryption keys: new key, re-encrypt with the current")
@@ -134,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_setup(args, Settings(), sys.stdout)
     elif args.command in ESCALATION_COMMANDS:
         return run_escalation_command(args, with_keys(Settings()))
+    elif args.command in backup.COMMANDS:
+        return backup.run(args, Settings(), sys.stdout)
     elif args.command == "keys":
         from bot.cli.keys import run as run_keys_command
 
