@@ -101,7 +101,9 @@ def parser() -> argparse.ArgumentParser:
     keys = commands.add_parser("keys", help="encryption keys: new key, re-encrypt with the current")
     keys.add_argument("action", choices=("new", "rotate"))
     keys.add_argument("--batch-size", type=int, default=500)
-    keys.add_argument("--address", action="store_true", help="new: an ENCRYPTION_ADDRESS_KEY")
+    keys.add_argument(
+        "--address", action="store_true", help="new: an address key; rotate: re-seal addresses"
+    )
     return root
 
 
