@@ -13,39 +13,30 @@ import argparse
 import datetime as dt
 import hashlib
 import io
-import json
 import os
 import shutil
 import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from sqlalchemy.engine import make_url
 
+from bot.cli.archive import FILES, MANIFEST, PG_MEMBER, SQLITE_MEMBER, BackupError, Manifest
+from bot.cli.restore import restore
 from bot.evidence import FileStore
 from bot.settings import Settings
 from storage import backup as snapshot
 from storage import db, migrate
 
-FORMAT = "suara-backup/1"
-MANIFEST = "manifest.json"
-SQLITE_MEMBER = "database/suara.db"
-PG_MEMBER = "database/suara.pgdump"
-FILES = "files/"
 KEYS_REMINDER = (
     "The encryption keys are NOT in this archive: keep ENCRYPTION_KEYS and "
     "ENCRYPTION_ADDRESS_KEY (or their key files) apart from it; without them it cannot be read, "
     "and whoever holds both can read everything."
 )
 COMMANDS = ("backup", "restore")
-
-
-class BackupError(Exception):
-    """A backup or restore that cannot go on; the message says why (never data)."""
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,8 +52,6 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def run(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
     """Runs backup or restore; prints what was done, or one line saying why not (exit 1)."""
-    from bot.cli.restore import restore
-
     try:
         if args.command == "backup":
             backup(args.dest, settings, out)
@@ -72,54 +61,6 @@ def run(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
         print(f"suara {args.command}: {error}", file=out)
         return 1
     return 0
-
-
-@dataclass
-class Manifest:
-    """What an archive holds: the database's revision and counts, every member's sha256."""
-
-    created_at: str
-    backend: str
-    database: str | None
-    revision: str | None
-    counts: dict[str, int]
-    checksums: dict[str, str] = field(default_factory=dict)
-
-    def to_json(self) -> bytes:
-        """Returns the manifest as the archive stores it."""
-        body = {
-            "format": FORMAT,
-            "created_at": self.created_at,
-            "database": {
-                "backend": self.backend,
-                "member": self.database,
-                "revision": self.revision,
-                "counts": self.counts,
-            },
-            "files": sum(1 for name in self.checksums if name.startswith(FILES)),
-            "checksums": self.checksums,
-            "keys": "not included",
-        }
-        return json.dumps(body, indent=2, sort_keys=True).encode()
-
-    @classmethod
-    def from_json(cls, data: bytes) -> Manifest:
-        """Reads a stored manifest; BackupError when it is not one of ours."""
-        try:
-            body: dict[str, Any] = json.loads(data)
-            if body.get("format") != FORMAT:
-                raise BackupError(f"not a {FORMAT} archive")
-            base = body["database"]
-            return cls(
-                body["created_at"],
-                base["backend"],
-                base["member"],
-                base["revision"],
-                {str(k): int(v) for k, v in base["counts"].items()},
-                {str(k): str(v) for k, v in body["checksums"].items()},
-            )
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise BackupError("the manifest is unreadable") from error
 
 
 def backup(dest: Path, settings: Settings, out: IO[str]) -> Path:

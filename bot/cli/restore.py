@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from bot.cli.backup import FILES, MANIFEST, PG_MEMBER, BackupError, Manifest
+from bot.cli.archive import FILES, MANIFEST, PG_MEMBER, BackupError, Manifest
 from bot.evidence import FileStore
 from bot.settings import Settings
 from storage import backup as snapshot
