@@ -18,6 +18,11 @@ from sqlalchemy.engine import make_url
 VERSION_TABLE = "alembic_version"
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """Opens a SQLite file read-only (a URI, so that any character of the path is safe)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def sqlite_file(url: str) -> Path | None:
     """Returns the database file of a SQLite URL, or None for PostgreSQL and in-memory ones."""
     parsed = make_url(url)
@@ -28,7 +33,7 @@ def sqlite_file(url: str) -> Path | None:
 
 def copy_sqlite(source: Path, target: Path) -> None:
     """Copies a live SQLite database into target as one self-contained file (no WAL beside it)."""
-    origin = contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True))
+    origin = contextlib.closing(_read_only(source))
     with origin as live, contextlib.closing(sqlite3.connect(target)) as copy:
         live.backup(copy)
         copy.execute("PRAGMA journal_mode=DELETE")
@@ -36,7 +41,7 @@ def copy_sqlite(source: Path, target: Path) -> None:
 
 def describe_sqlite(path: Path) -> tuple[str | None, dict[str, int]]:
     """Returns a SQLite file's schema revision and the row count of every table."""
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+    with contextlib.closing(_read_only(path)) as connection:
         names = [
             str(row[0])
             for row in connection.execute(
@@ -59,7 +64,7 @@ def describe_sqlite(path: Path) -> tuple[str | None, dict[str, int]]:
 def integrity_ok(path: Path) -> bool:
     """Tells whether SQLite finds the file sound (PRAGMA integrity_check)."""
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        with contextlib.closing(_read_only(path)) as connection:
             row = connection.execute("PRAGMA integrity_check").fetchone()
     except sqlite3.DatabaseError:
         return False
