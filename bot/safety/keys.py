@@ -202,8 +202,7 @@ def rotate_files(files: FileStore) -> Counts:
 def rotate(
     engine: Engine, files: FileStore, batch: int = 500, *, addresses_only: bool = False
 ) -> dict[str, Counts]:
-    """Re-encrypts all encrypted columns and files (or re-seals only the sealed addresses);
-    returns counts by column (and "files")."""
+    """Re-encrypts every encrypted column and file, or re-seals the addresses only; counts."""
     columns = encrypted_columns((crypto.SealedText,) if addresses_only else ENCRYPTED_TYPES)
     result = {
         f"{table.name}.{column.name}": rotate_column(engine, table, column.name, batch)
