@@ -183,14 +183,22 @@ EncryptedList = MutableList.as_mutable(EncryptedJSON())
 SEALED = "sid1:"
 """Starts every sealed address (a chat id, a phone number) in its column."""
 
-_address_key = _Slot[AESSIV]("no address key set: set ENCRYPTION_ADDRESS_KEY (see docs/safety.md)")
+_address_key = _Slot[list[AESSIV]](
+    "no address key set: set ENCRYPTION_ADDRESS_KEY (see docs/safety.md)"
+)
 
 
 def use_address_key(key: str) -> None:
-    """Sets the key that seals channel addresses (base64 of 64 random bytes)."""
+    """Sets the keys that seal channel addresses (base64 of 64 random bytes each).
+
+    Comma-separated like ENCRYPTION_KEYS: the first seals and is what lookups compare with, the
+    others only open addresses not yet re-sealed (`suara keys rotate --address`).
+    """
+    parts = [part.strip() for part in key.split(",") if part.strip()]
+    if not parts:
+        raise KeyringError("the address key is empty")
     try:
-        raw = base64.urlsafe_b64decode(key.strip().encode())
-        _address_key.value = AESSIV(raw)
+        _address_key.value = [AESSIV(base64.urlsafe_b64decode(part.encode())) for part in parts]
     except (ValueError, binascii.Error) as error:
         raise KeyringError("the address key is not 64 bytes of url-safe base64") from error
 
@@ -212,19 +220,39 @@ def new_address_key() -> str:
 
 def seal(value: str) -> str:
     """Encrypts an address deterministically: equal addresses give equal sealed values."""
-    token = _address_key.get().encrypt(value.encode(), None)
+    token = _address_key.get()[0].encrypt(value.encode(), None)
     return SEALED + base64.urlsafe_b64encode(token).decode("ascii")
+
+
+def _open_token(value: str, keys: Sequence[AESSIV]) -> str | None:
+    """Opens a sealed address with the first of keys that fits; None when none does."""
+    try:
+        token = base64.urlsafe_b64decode(value[len(SEALED) :].encode())
+    except (ValueError, binascii.Error) as error:
+        raise KeyringError("a sealed address is damaged") from error
+    for key in keys:
+        try:
+            return key.decrypt(token, None).decode()
+        except (InvalidTag, ValueError):
+            continue
+    return None
 
 
 def unseal(value: str) -> str:
     """Opens a sealed address; an unsealed (legacy plaintext) one is returned as it is."""
     if not value.startswith(SEALED):
         return value
-    try:
-        token = base64.urlsafe_b64decode(value[len(SEALED) :].encode())
-        return _address_key.get().decrypt(token, None).decode()
-    except (InvalidTag, ValueError, binascii.Error) as error:
-        raise KeyringError("the address key does not open this value (another key?)") from error
+    opened = _open_token(value, _address_key.get())
+    if opened is None:
+        raise KeyringError("the address key does not open this value (another key?)")
+    return opened
+
+
+def reseal(value: str) -> str | None:
+    """Returns an address sealed with the current key, or None when it already is."""
+    if value.startswith(SEALED) and _open_token(value, _address_key.get()[:1]) is not None:
+        return None
+    return seal(unseal(value))
 
 
 class SealedText(TypeDecorator[str]):

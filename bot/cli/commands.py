@@ -1,4 +1,4 @@
-"""The `suara` console script: demo, serve, migrate, setup, check, locales."""
+"""The `suara` console script: demo, serve, migrate, setup, check, backup, restore, locales."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
-from bot.cli import check, startup
+from bot.cli import backup, check, startup
 from bot.cli.demo import demo_environment, welcome
 from bot.cli.handoff import COMMANDS as ESCALATION_COMMANDS
 from bot.cli.handoff import add_escalation_commands
@@ -97,12 +97,15 @@ def parser() -> argparse.ArgumentParser:
     locales.add_argument("--compile-only", action="store_true", help="only compile .po to .mo")
     add_telegram_commands(commands)
     add_escalation_commands(commands)
+    backup.add_parsers(commands)
     purge = commands.add_parser("retention", help="run the retention job and print its counts")
     purge.add_argument("--run-once", action="store_true", required=True, help="run it now")
     keys = commands.add_parser("keys", help="encryption keys: new key, re-encrypt with the current")
     keys.add_argument("action", choices=("new", "rotate"))
     keys.add_argument("--batch-size", type=int, default=500)
-    keys.add_argument("--address", action="store_true", help="new: an ENCRYPTION_ADDRESS_KEY")
+    keys.add_argument(
+        "--address", action="store_true", help="new: an address key; rotate: re-seal addresses"
+    )
     return root
 
 
@@ -153,6 +156,8 @@ def run(args: argparse.Namespace) -> int:
         return run_setup(args, Settings(), sys.stdout)
     elif args.command in ESCALATION_COMMANDS:
         return run_escalation_command(args, with_keys(Settings()))
+    elif args.command in backup.COMMANDS:
+        return backup.run(args, Settings(), sys.stdout)
     elif args.command == "keys":
         from bot.cli.keys import run as run_keys_command
 

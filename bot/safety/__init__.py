@@ -8,7 +8,7 @@ from bot.safety.codeword import with_code_word
 from bot.safety.consents import record_safe_times, request_share_consent
 from bot.safety.erasure import erase_case
 from bot.safety.help_contacts import HelpContacts, load_contacts
-from bot.safety.keys import KeyringError, first_unreadable_column
+from bot.safety.keys import KeyringError, first_unreadable_column, key_file
 from bot.safety.keys import install as install_keys
 from bot.safety.keys import report as key_report
 from bot.safety.keys import rotate as rotate_keys
@@ -29,6 +29,7 @@ __all__ = [
     "first_unreadable_column",
     "hold_until_safe",
     "install_keys",
+    "key_file",
     "key_report",
     "load_contacts",
     "next_safe_time",

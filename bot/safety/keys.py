@@ -1,7 +1,9 @@
 """Encryption keys: load them from settings at startup, make new ones, rotate stored data.
 
 Rotation re-encrypts every encrypted column (found in the table metadata) and every file of the
-file store with the current key, in batches; it is idempotent and prints counts only.
+file store with the current key, and re-seals every sealed address with the current address
+key, in batches that each commit; it is idempotent (a stopped run is simply run again) and
+prints counts only.
 """
 
 from __future__ import annotations
@@ -116,12 +118,14 @@ class Counts:
     current: int = 0
 
 
-def encrypted_columns() -> list[tuple[sa.Table, sa.Column[object]]]:
-    """Returns every (table, column) stored encrypted, from the model metadata."""
+def encrypted_columns(
+    types: tuple[type[Any], ...] = ENCRYPTED_TYPES,
+) -> list[tuple[sa.Table, sa.Column[object]]]:
+    """Returns every (table, column) stored encrypted (or of the given types), from the models."""
     found = []
     for table in SQLModel.metadata.sorted_tables:
         for column in table.columns:
-            if isinstance(column.type, ENCRYPTED_TYPES):
+            if isinstance(column.type, types):
                 found.append((table, column))
     return found
 
@@ -187,13 +191,9 @@ def _rotate_value(
 
 
 def _renewed(value: object, sealed: bool) -> object | None:
-    """Returns a stored value under the current keys, or None when it already is.
-
-    Sealed addresses keep their one key (lookups depend on it): only legacy plaintext is sealed.
-    """
+    """Returns a stored value under the current keys, or None when it already is."""
     if sealed:
-        text = str(value)
-        return None if text.startswith(crypto.SEALED) else crypto.seal(text)
+        return crypto.reseal(str(value))
     data = bytes(value) if isinstance(value, bytes | memoryview) else str(value).encode()
     fresh = crypto.reencrypt(data)
     if fresh is None:
@@ -212,13 +212,17 @@ def rotate_files(files: FileStore) -> Counts:
     return counts
 
 
-def rotate(engine: Engine, files: FileStore, batch: int = 500) -> dict[str, Counts]:
-    """Re-encrypts all encrypted columns and files; returns counts by column (and "files")."""
+def rotate(
+    engine: Engine, files: FileStore, batch: int = 500, *, addresses_only: bool = False
+) -> dict[str, Counts]:
+    """Re-encrypts every encrypted column and file, or re-seals the addresses only; counts."""
+    columns = encrypted_columns((crypto.SealedText,) if addresses_only else ENCRYPTED_TYPES)
     result = {
         f"{table.name}.{column.name}": rotate_column(engine, table, column.name, batch)
-        for table, column in encrypted_columns()
+        for table, column in columns
     }
-    result["files"] = rotate_files(files)
+    if not addresses_only:
+        result["files"] = rotate_files(files)
     return result
 
 

@@ -11,11 +11,15 @@ import asyncio
 import contextlib
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 MAX_HEAD = 32 * 1024
 IDLE_SECONDS = 30.0
+
+Pin = Callable[[str, int, bool], list[str]]
+"""(host, port, tls) -> the checked addresses to connect to; raises to refuse the host."""
 
 
 class HttpError(Exception):
@@ -72,10 +76,17 @@ def _context() -> ssl.SSLContext:
 class Pool:
     """Keep-alive connections per (scheme, host, port)."""
 
-    def __init__(self, *, connect_timeout: float, max_idle: int = 64) -> None:
-        self.connect_timeout, self.max_idle = connect_timeout, max_idle
+    def __init__(
+        self,
+        *,
+        connect_timeout: float,
+        pin: Pin,
+        max_idle: int = 64,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        self.connect_timeout, self.max_idle, self.pin = connect_timeout, max_idle, pin
         self._idle: dict[tuple[str, str, int], list[_Conn]] = {}
-        self._tls: ssl.SSLContext | None = None
+        self._tls = tls
 
     async def post(self, url: str, body: bytes, headers: dict[str, str], cap: int) -> Answer:
         """Sends one POST and returns the answer; raises HttpError subclasses."""
@@ -136,18 +147,29 @@ class Pool:
             self._tls = _context()
         try:
             async with asyncio.timeout(self.connect_timeout):
+                # the check and the connection use one answer: no second lookup to rebind
+                found = await asyncio.to_thread(self.pin, host, port, tls)
+                return await self._open(found, host, port, tls)
+        except TimeoutError:
+            raise ConnectTimeout(f"no connection within {self.connect_timeout} s") from None
+
+    async def _open(self, found: list[str], host: str, port: int, tls: bool) -> _Conn:
+        """Connects to the first checked address that answers, keeping host for TLS."""
+        failure = "no address"
+        for address in found:
+            try:
                 reader, writer = await asyncio.open_connection(
-                    host,
+                    address,
                     port,
                     ssl=self._tls if tls else None,
                     server_hostname=host if tls else None,
                     limit=MAX_HEAD,
                 )
-        except TimeoutError:
-            raise ConnectTimeout(f"no connection within {self.connect_timeout} s") from None
-        except (OSError, ssl.SSLError) as error:
-            raise ConnectError(type(error).__name__) from None
-        return _Conn(reader, writer)
+            except (OSError, ssl.SSLError) as error:
+                failure = type(error).__name__
+                continue
+            return _Conn(reader, writer)
+        raise ConnectError(failure)
 
 
 class _Stale(Exception):

@@ -1,10 +1,19 @@
-"""Outbound target checks: HTTPS only, no private, loopback or link-local address (SSRF)."""
+"""Outbound target checks: HTTPS only, no private, loopback or link-local address (SSRF).
+
+The connection is pinned: `pinned` resolves the host once, checks every answer and returns the
+checked addresses, and the HTTP client connects to one of those, never to the name again, so a
+DNS answer that changes between check and connect (rebinding) cannot reach a private address.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable
 from urllib.parse import urlsplit
+
+Resolver = Callable[[str, int], list[str]]
+"""Returns every address a host name has (an IP literal is its own address)."""
 
 
 class UnsafeTarget(ValueError):
@@ -41,6 +50,15 @@ def _literal(host: str) -> list[str]:
     return [host]
 
 
+def _judge(found: list[str], *, https: bool, allow_private: bool) -> None:
+    """Raises UnsafeTarget when any address is private (unless allowed) or plain HTTP is public."""
+    private = any(_is_private(a) for a in found)
+    if private and not allow_private:
+        raise UnsafeTarget("private, loopback and link-local targets are refused")
+    if not https and not (allow_private and (private or not found)):
+        raise UnsafeTarget("a webhook URL must use https")
+
+
 def check_url(url: str, *, allow_private: bool, resolve: bool = True) -> None:
     """Raises UnsafeTarget unless url is HTTPS to public addresses (or private ones are allowed)."""
     parts = urlsplit(url)
@@ -51,8 +69,15 @@ def check_url(url: str, *, allow_private: bool, resolve: bool = True) -> None:
         raise UnsafeTarget("a webhook URL must use https")
     port = parts.port or (443 if parts.scheme == "https" else 80)
     found = addresses(host, port) if resolve else _literal(host)
-    private = any(_is_private(a) for a in found)
-    if private and not allow_private:
-        raise UnsafeTarget("private, loopback and link-local targets are refused")
-    if parts.scheme != "https" and not (allow_private and (private or not found)):
-        raise UnsafeTarget("a webhook URL must use https")
+    _judge(found, https=parts.scheme == "https", allow_private=allow_private)
+
+
+def pinned(
+    host: str, port: int, *, https: bool, allow_private: bool, resolve: Resolver = addresses
+) -> list[str]:
+    """Resolves host once and returns its addresses after checking every one of them."""
+    found = resolve(host, port)
+    if not found:
+        raise UnsafeTarget(f"no address for {host!r}")
+    _judge(found, https=https, allow_private=allow_private)
+    return found
