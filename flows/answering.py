@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows import messages as msg
+from flows.checking import checked_answer
 from flows.consent import CONSENT_VERSIONS, Purpose
 from flows.editing import pick_answer
 from flows.facts import categories
@@ -155,6 +156,12 @@ def answer_ask(draft: Draft, step: Ask, inp: UserInput) -> None:
             {"media": [inp.media.attachment_id], "kind": inp.media.kind.value},
         )
         move_on(draft, step)
+        return
+    if step.expects is not None:
+        kept = checked_answer(draft, step, inp)
+        if kept is not None:
+            _record(draft, step.id, kept)
+            move_on(draft, step)
         return
     text = inp.text
     if not text.strip():

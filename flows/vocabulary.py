@@ -91,6 +91,8 @@ class EventName(StrEnum):
     LANGUAGE_CHOSEN = "language_chosen"
     ANSWER_RECORDED = "answer_recorded"
     ANSWER_EDITED = "answer_edited"
+    ANSWER_QUESTIONED = "answer_questioned"
+    ANSWER_FLAGGED = "answer_flagged"
     EVIDENCE_ADDED = "evidence_added"
     CONSENT_RECORDED = "consent_recorded"
     URGENCY_RAISED = "urgency_raised"
