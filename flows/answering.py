@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flows import messages as msg
-from flows.checking import checked_answer
+from flows.checking import CHECKS, checked_answer
 from flows.consent import CONSENT_VERSIONS, Purpose
 from flows.editing import pick_answer
 from flows.facts import categories
@@ -32,6 +32,8 @@ def raise_urgency(draft: Draft, new_triggers: tuple[str, ...]) -> None:
 
 def move_on(draft: Draft, step: Question | Review, target: str | None = None) -> None:
     """Records that a question was answered and enters the step after it."""
+    if draft.state.pending in CHECKS:
+        draft.update(pending=None, unconfirmed=None)
     draft.update(history=(*draft.state.history, step.id))
     if draft.state.return_to:
         target = draft.state.return_to

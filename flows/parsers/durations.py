@@ -40,8 +40,8 @@ _SHORT_UNITS = frozenset({"hari", "hr", "minggu", "mgg", "pekan", "day", "days",
 _HALF_WORDS = frozenset({"setengah", "stengah"})
 _ONE_UNIT = re.compile(r"(?<!\w)se(?=(?:hari|minggu|pekan|bulan|tahun)(?!\w))")
 _ENGLISH = (
-    (re.compile(r"\bhalf\s+(?:a\s+|an\s+)?(?=(?:year|month)s?\b)"), "setengah "),
     (re.compile(r"\band\s+a\s+half\b"), " setengah "),
+    (re.compile(r"\bhalf\s+(?:a\s+|an\s+)?(?=(?:year|month)s?\b)"), "setengah "),
     (re.compile(r"\b(?:a|an)\s+(?=(?:year|month)s?\b)"), "1 "),
 )
 _SINCE = re.compile(
@@ -72,6 +72,8 @@ def _whole(value: Decimal) -> int | None:
 def _with_units(text: str) -> int | None | bool:
     """Returns the months of number-and-unit phrases, None if unreadable, False if none."""
     runs = number_runs(text)
+    if not any(run.after in _YEAR_UNITS | _MONTH_UNITS | _SHORT_UNITS for run in runs):
+        return False
     total = Decimal(0)
     unit_seen = False
     for index, run in enumerate(runs):
