@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from flows import messages as msg
@@ -29,8 +28,10 @@ from flows.steps import Ask, DateWindow, MonthRange, NeedsCurrency
 from flows.turn import Draft, button, command, prompt
 from flows.vocabulary import (
     Button,
+    CheckButton,
     Command,
     EventName,
+    Flag,
     Money,
     PartialDate,
     Plain,
@@ -40,24 +41,6 @@ from flows.vocabulary import (
 )
 
 CHECKS = (Pending.CONFIRM_ANSWER, Pending.CURRENCY, Pending.LEBARAN_YEAR)
-
-
-class CheckButton(StrEnum):
-    """The buttons of a re-ask; the id is `<step id>.<value>`, a code or year after `_`."""
-
-    YES = "check_yes"
-    NO = "check_no"
-    CURRENCY = "currency"
-    OTHER_CURRENCY = "currency_other"
-    UNKNOWN_CURRENCY = "currency_unknown"
-    LEBARAN = "lebaran"
-
-
-class Flag(StrEnum):
-    """Why an answer is kept only as written, for the caseworker to check."""
-
-    CONFIRMED_UNLIKELY = "confirmed_unlikely"
-    CURRENCY_UNKNOWN = "currency_unknown"
 
 
 CURRENCY_BUTTONS = {
@@ -161,7 +144,7 @@ def _months(
 def _in_range(draft: Draft, step: Ask, expects: MonthRange, answer: Answer) -> Answer | None:
     """Keeps a count of months inside the step's range; questions one outside it."""
     value = answer["value"]
-    if expects.low <= value <= expects.high:
+    if expects.accepts(value, draft.at.date()):
         return _kept(draft, answer)
     reply = Reply(
         lines=(Text(msg.CHECK_MONTHS, {"count": Plain(str(value))}),), buttons=_yes_no(step)
@@ -179,7 +162,7 @@ def _date(draft: Draft, step: Ask, expects: DateWindow, text: str, today: dt.dat
         _again(draft, step, msg.CHECK_FUTURE if future else (step.retry or msg.NOT_UNDERSTOOD_TEXT))
         return None
     answer = {"text": text, "value": value}
-    if _start(value).year >= today.year - expects.years_back:
+    if expects.accepts(value, today):
         return _kept(draft, answer)
     shown = PartialDate(int(value["year"] or 0), value["month"], value["day"])
     reply = Reply(lines=(Text(msg.CHECK_DATE, {"date": shown}),), buttons=_yes_no(step))

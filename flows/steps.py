@@ -79,12 +79,21 @@ class MonthRange:
     low: int
     high: int
 
+    def accepts(self, parsed: object, today: dt.date) -> bool:
+        """Returns whether a parsed count of months is plausible here."""
+        return isinstance(parsed, int) and self.low <= parsed <= self.high
+
 
 @dataclass(frozen=True)
 class DateWindow:
     """A date is plausible from `years_back` years ago up to today, never after it."""
 
     years_back: int
+
+    def accepts(self, parsed: object, today: dt.date) -> bool:
+        """Returns whether a parsed date is recent enough (the date parser refuses the future)."""
+        year = parsed.get("year") if isinstance(parsed, dict) else None
+        return isinstance(year, int) and year >= today.year - self.years_back
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,10 @@ class NeedsCurrency:
 
     country_step: str
     by_country: Mapping[str, str]
+
+    def accepts(self, parsed: object, today: dt.date) -> bool:
+        """Returns whether a parsed amount names its currency."""
+        return isinstance(parsed, dict) and bool(parsed.get("currency"))
 
 
 Expectation = MonthRange | DateWindow | NeedsCurrency

@@ -118,6 +118,26 @@ class EventName(StrEnum):
     SHARE_CONSENT_ASKED = "share_consent_asked"
 
 
+class CheckButton(StrEnum):
+    """The buttons of a re-ask; the id is `<step id>.<value>`, a code or year after `_`."""
+
+    YES = "check_yes"
+    NO = "check_no"
+    CURRENCY = "currency"
+    OTHER_CURRENCY = "currency_other"
+    UNKNOWN_CURRENCY = "currency_unknown"
+    LEBARAN = "lebaran"
+
+
+class Flag(StrEnum):
+    """Why an answer is kept only as written, for the caseworker to check."""
+
+    CONFIRMED_UNLIKELY = "confirmed_unlikely"
+    CURRENCY_UNKNOWN = "currency_unknown"
+    EDITED_UNCHECKED = "edited_unchecked"
+    """The message was edited afterwards into words that do not read as a plausible answer."""
+
+
 class CodeWord(StrEnum):
     """What the runner found when the reporter typed a code word (the engine never sees it)."""
 

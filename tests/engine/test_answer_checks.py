@@ -8,13 +8,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.checking import CheckButton, Flag
 from flows.engine import Turn, advance
 from flows.intake.self_report import SELF_REPORT
 from flows.registry import FlowError, build
 from flows.state import Pending, State, from_json, to_json
 from flows.steps import Ask, DateWindow, Finish, Flow, MonthRange, NeedsCurrency
-from flows.vocabulary import EventName, InputKind, Plain, Status, Text, UserInput
+from flows.vocabulary import (
+    CheckButton,
+    EventName,
+    Flag,
+    InputKind,
+    Plain,
+    Status,
+    Text,
+    UserInput,
+)
 
 NOW = dt.datetime(2026, 11, 28, 3, 0, tzinfo=dt.UTC)
 MONTHS, AMOUNT, SINCE = "self_unpaid_months", "self_wage_amount", "self_since"
@@ -300,3 +308,21 @@ def test_every_stored_amount_has_a_currency(first: str, second: str, country: st
     if isinstance(stored, dict) and "value" in stored:
         assert stored["value"]["currency"]
         assert stored["text"] in (first, second)
+
+
+@pytest.mark.parametrize(
+    ("edited", "stored"),
+    [
+        ("2 tahun", {"text": "2 tahun", "value": 24}),
+        ("2026", {"text": "2026", "flag": Flag.EDITED_UNCHECKED.value}),
+        ("lama sekali", {"text": "lama sekali", "flag": Flag.EDITED_UNCHECKED.value}),
+    ],
+)
+def test_an_edited_typed_answer_is_read_again_or_kept_flagged(
+    edited: str, stored: dict[str, object]
+) -> None:
+    answered = send(at(MONTHS), "3").state
+    edit = UserInput(kind=InputKind.EDIT, at=NOW, text=edited, edited_step=MONTHS)
+    turn = advance(answered, edit)
+    assert turn.state.answers[MONTHS] == stored
+    assert turn.replies == ()
