@@ -106,6 +106,8 @@ EXPECTATION_OF_PARSER = {"months": MonthRange, "date": DateWindow, "amount": Nee
 
 def _expectation_problems(step: Ask, steps: Mapping[str, Step]) -> Iterator[str]:
     wanted = EXPECTATION_OF_PARSER.get(step.parser or "")
+    if wanted is None and step.parser not in (None, "yes_no"):
+        yield f"step {step.id!r} reads {step.parser}, which has no plausibility check to declare"
     if wanted is None and step.expects is not None:
         yield f"step {step.id!r} declares what it expects but reads no months, date or amount"
     elif wanted is not None and not isinstance(step.expects, wanted):

@@ -326,3 +326,11 @@ def test_an_edited_typed_answer_is_read_again_or_kept_flagged(
     turn = advance(answered, edit)
     assert turn.state.answers[MONTHS] == stored
     assert turn.replies == ()
+
+
+@pytest.mark.parametrize("parser", ["count", "age"])
+def test_a_typed_step_cannot_read_a_number_without_declaring_what_is_plausible(
+    parser: str,
+) -> None:
+    with pytest.raises(FlowError, match="no plausibility check"):
+        build([_flow(Ask(id="q", prompt="P", next="end", parser=parser))], start="q")
