@@ -273,9 +273,9 @@ def _lebaran_reply(
     year_text = (pressed or "").removeprefix(f"{CheckButton.LEBARAN}_") if pressed else None
     year = int(year_text) if year_text and year_text.isdigit() else None
     year = year or (int(typed[1]) if typed else None)
-    months = lebaran_months(year, today) if year else None
+    months = lebaran_months(year, today) if year else parse_months(f"lebaran {inp.text}", today)
     if months is None:
         return _fresh(draft, step, inp.text)
     assert isinstance(step.expects, MonthRange)
-    answer = {"text": waiting["text"], "value": months, "lebaran": year}
+    answer = {"text": waiting["text"], "value": months, **({"lebaran": year} if year else {})}
     return _in_range(draft, step, step.expects, answer)

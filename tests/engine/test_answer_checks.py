@@ -129,6 +129,12 @@ def test_lebaran_without_a_year_asks_which_one() -> None:
     assert chosen.state.answers[MONTHS] == {"text": "sejak lebaran", "value": 31, "lebaran": 2024}
     typed = send(turn.state, "2025")
     assert typed.state.answers[MONTHS]["value"] == 20
+    assert send(turn.state, "kemarin").state.answers[MONTHS] == {
+        "text": "sejak lebaran",
+        "value": 8,
+    }
+    assert send(turn.state, "tahun lalu").state.answers[MONTHS]["value"] == 20
+    assert send(turn.state, "3 bulan").state.answers[MONTHS] == {"text": "3 bulan", "value": 3}
 
 
 def test_a_skip_during_a_re_ask_leaves_nothing_waiting() -> None:
