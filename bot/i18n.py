@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 
 from bot.envelopes import OutButton, OutgoingMessage
 from flows.vocabulary import Fact, Locale, Money, PartialDate, Plain, Reply, Text
@@ -20,6 +20,8 @@ LOCALES_DIR = Path(str(files("locales")))
 """The `locales` package: the clone's top-level folder, or its copy in an installed wheel."""
 DOMAIN = "messages"
 BABEL_LOCALE = {Locale.ID: "id_ID", Locale.EN: "en_GB"}
+MONEY_SIGNS = {"MYR": "RM", "HKD": "HK$", "TWD": "NT$", "SGD": "S$", "IDR": "Rp", "USD": "US$"}
+"""The signs reporters write themselves, so a read-back looks like what they know."""
 
 
 class MissingCatalog(RuntimeError):
@@ -109,10 +111,11 @@ class Renderer:
         return format_datetime(value, pattern, tzinfo=self.zone, locale=self.babel_locale)
 
     def money(self, value: Money) -> str:
-        """Returns an amount with its currency, or just the number when it is unknown."""
+        """Returns an amount with the sign reporters use ("RM 1,500"), or just the number."""
+        number = format_decimal(value.value, locale=self.babel_locale)
         if value.currency:
-            return format_currency(value.value, value.currency, locale=self.babel_locale)
-        return format_decimal(value.value, locale=self.babel_locale)
+            return f"{MONEY_SIGNS.get(value.currency, value.currency)} {number}"
+        return number
 
     def partial_date(self, value: PartialDate) -> str:
         """Returns a date as precise as the reporter gave it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows import messages as msg
+from flows.checking import CHECKS, checked_answer
 from flows.consent import CONSENT_VERSIONS, Purpose
 from flows.editing import pick_answer
 from flows.facts import categories
@@ -31,6 +32,8 @@ def raise_urgency(draft: Draft, new_triggers: tuple[str, ...]) -> None:
 
 def move_on(draft: Draft, step: Question | Review, target: str | None = None) -> None:
     """Records that a question was answered and enters the step after it."""
+    if draft.state.pending in CHECKS:
+        draft.update(pending=None, unconfirmed=None)
     draft.update(history=(*draft.state.history, step.id))
     if draft.state.return_to:
         target = draft.state.return_to
@@ -155,6 +158,12 @@ def answer_ask(draft: Draft, step: Ask, inp: UserInput) -> None:
             {"media": [inp.media.attachment_id], "kind": inp.media.kind.value},
         )
         move_on(draft, step)
+        return
+    if step.expects is not None:
+        kept = checked_answer(draft, step, inp)
+        if kept is not None:
+            _record(draft, step.id, kept)
+            move_on(draft, step)
         return
     text = inp.text
     if not text.strip():

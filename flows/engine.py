@@ -21,6 +21,7 @@ from flows.control import (
     take_resume,
 )
 from flows.editing import take_pick
+from flows.parsers import PARSERS
 from flows.registry import INTAKE, Registry
 from flows.rights import ANY_TIME, run_right
 from flows.sharing import start_share, take_share
@@ -31,6 +32,7 @@ from flows.vocabulary import (
     Command,
     Event,
     EventName,
+    Flag,
     InputKind,
     Reply,
     Status,
@@ -192,8 +194,22 @@ def edit_answer(draft: Draft, inp: UserInput) -> None:
     old = draft.state.answers[step_id]
     value = dict(old) if isinstance(old, dict) else {}
     value["text"] = inp.text
+    if step.parser is not None:
+        value = reread(step, value, inp.at.date())
     draft.state = draft.state.with_answer(step.id, value)
     draft.emit(EventName.ANSWER_EDITED, step=step.id)
+
+
+def reread(step: Ask, value: dict[str, object], today: dt.date) -> dict[str, object]:
+    """Returns an edited typed answer read again; words that do not read plausibly get a flag.
+
+    An edit asks nothing back, so what cannot be checked is kept only as written.
+    """
+    kept = {k: v for k, v in value.items() if k not in ("value", "flag", "lebaran")}
+    parsed = PARSERS[step.parser or ""](str(value["text"]), today)
+    if parsed is not None and (step.expects is None or step.expects.accepts(parsed, today)):
+        return {**kept, "value": parsed}
+    return {**kept, "flag": Flag.EDITED_UNCHECKED.value}
 
 
 def wants_quiet(state: State) -> bool:

@@ -11,7 +11,18 @@ from flows.intake.family import FAMILY
 from flows.intake.opening import OPENING
 from flows.intake.self_report import SELF_REPORT
 from flows.parsers import PARSERS
-from flows.steps import Ask, ByAnswer, Choose, Finish, Flow, Step, Target
+from flows.steps import (
+    Ask,
+    ByAnswer,
+    Choose,
+    DateWindow,
+    Finish,
+    Flow,
+    MonthRange,
+    NeedsCurrency,
+    Step,
+    Target,
+)
 
 
 class FlowError(ValueError):
@@ -82,9 +93,30 @@ def _step_problems(step: Step, steps: Mapping[str, Step]) -> Iterator[str]:
             yield f"step {step.id!r} has no option {step.other[0]!r}"
     if isinstance(step, Ask) and step.parser and step.parser not in PARSERS:
         yield f"step {step.id!r} names unknown parser {step.parser!r}"
+    if isinstance(step, Ask):
+        yield from _expectation_problems(step, steps)
     when = getattr(step, "when", None)
     if when is not None and not isinstance(steps.get(when.step), Choose):
         yield f"step {step.id!r} depends on {when.step!r}, which is not a choice"
+
+
+EXPECTATION_OF_PARSER = {"months": MonthRange, "date": DateWindow, "amount": NeedsCurrency}
+"""Which plausibility a typed step with each parser declares (the engine checks it)."""
+
+
+def _expectation_problems(step: Ask, steps: Mapping[str, Step]) -> Iterator[str]:
+    wanted = EXPECTATION_OF_PARSER.get(step.parser or "")
+    if wanted is None and step.parser not in (None, "yes_no"):
+        yield f"step {step.id!r} reads {step.parser}, which has no plausibility check to declare"
+    if wanted is None and step.expects is not None:
+        yield f"step {step.id!r} declares what it expects but reads no months, date or amount"
+    elif wanted is not None and not isinstance(step.expects, wanted):
+        yield f"step {step.id!r} reads {step.parser} but does not declare a {wanted.__name__}"
+    country = step.expects.country_step if isinstance(step.expects, NeedsCurrency) else None
+    if country is not None and not isinstance(steps.get(country), Choose):
+        yield f"step {step.id!r} takes its currency from {country!r}, which is not a choice"
+    if isinstance(step.expects, MonthRange) and not 0 <= step.expects.low <= step.expects.high:
+        yield f"step {step.id!r} has an empty or negative month range"
 
 
 def _reachable(start: str, steps: Mapping[str, Step]) -> set[str]:

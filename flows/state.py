@@ -22,6 +22,9 @@ class Pending(StrEnum):
     CODE_WORD_NEW = "code_word_new"
     CODE_WORD_CHECK = "code_word_check"
     SHARE_CONSENT = "share_consent"
+    CONFIRM_ANSWER = "confirm_answer"
+    CURRENCY = "currency"
+    LEBARAN_YEAR = "lebaran_year"
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class State:
     """What to do once the code word is right ("data", "resume" or "change")."""
     share: tuple[str, int] | None = None
     """(recipient code, case id) of the share question waiting for an answer."""
+    unconfirmed: dict[str, Any] | None = None
+    """The typed answer the engine asked about: its step, the text and what was read from it."""
 
     def with_answer(self, step_id: str, value: Answer) -> State:
         """Returns a copy with one answer set."""
@@ -82,6 +87,7 @@ def to_json(state: State) -> dict[str, Any]:
         "started_at": state.started_at.isoformat() if state.started_at else None,
         "then": state.then,
         "share": list(state.share) if state.share else None,
+        "unconfirmed": state.unconfirmed,
     }
 
 
@@ -107,4 +113,5 @@ def from_json(data: dict[str, Any]) -> State:
         started_at=_time(data.get("started_at")),
         then=data.get("then"),
         share=(str(data["share"][0]), int(data["share"][1])) if data.get("share") else None,
+        unconfirmed=dict(data["unconfirmed"]) if data.get("unconfirmed") else None,
     )

@@ -73,6 +73,49 @@ class Choose:
 
 
 @dataclass(frozen=True)
+class MonthRange:
+    """A count of months is plausible from `low` to `high`; outside it the engine asks once."""
+
+    low: int
+    high: int
+
+    def accepts(self, parsed: object, today: dt.date) -> bool:
+        """Returns whether a parsed count of months is plausible here."""
+        return isinstance(parsed, int) and self.low <= parsed <= self.high
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """A date is plausible from `years_back` years ago up to today, never after it."""
+
+    years_back: int
+
+    def accepts(self, parsed: object, today: dt.date) -> bool:
+        """Returns whether a parsed date is recent enough (the date parser refuses the future)."""
+        year = parsed.get("year") if isinstance(parsed, dict) else None
+        return isinstance(year, int) and year >= today.year - self.years_back
+
+
+@dataclass(frozen=True)
+class NeedsCurrency:
+    """An amount is kept only with its currency; `by_country` offers one, confirmed first.
+
+    `country_step` is the question whose answer (a country code) picks the offer.
+    """
+
+    country_step: str
+    by_country: Mapping[str, str]
+
+    def accepts(self, parsed: object, today: dt.date) -> bool:
+        """Returns whether a parsed amount names its currency."""
+        return isinstance(parsed, dict) and bool(parsed.get("currency"))
+
+
+Expectation = MonthRange | DateWindow | NeedsCurrency
+"""What a plausible typed answer is, declared on the step and checked by the engine."""
+
+
+@dataclass(frozen=True)
 class Ask:
     """Asks for typed text (voice notes and photos welcome); `parser` names how to read it."""
 
@@ -85,6 +128,8 @@ class Ask:
     when: When | None = None
     retry: str | None = None
     sensitive: bool = False
+    expects: Expectation | None = None
+    """What a plausible answer is; every step with a parser declares one."""
 
 
 @dataclass(frozen=True)

@@ -51,32 +51,41 @@ def _value(value: object) -> Money | PartialDate | int | None:
     return value if isinstance(value, int) else None
 
 
-def _text(answer: Answer, limit: int | None) -> Text | Plain | Money | PartialDate | int:
+def _cut(text: object, limit: int | None) -> Plain:
+    words = str(text)
+    return Plain(words if limit is None or len(words) <= limit else words[:limit] + "…")
+
+
+def _text(answer: Answer, limit: int | None, written: str) -> ParamValue:
+    """Returns a typed answer: its value beside the words it was read from, or the words alone."""
     if not isinstance(answer, dict):
         return Text(msg.SKIPPED)
+    if answer.get("flag") and answer.get("text"):
+        return Text(msg.KEPT_AS_WRITTEN_LINE, {"text": _cut(answer["text"], limit)})
     parsed = _value(answer.get("value"))
+    words = str(answer.get("text") or "").strip()
+    if parsed is not None and words and (isinstance(parsed, Money) or not words.isdigit()):
+        return Text(written, {"answer": parsed, "text": _cut(words, limit)})
     if parsed is not None:
         return parsed
     if answer.get("text"):
-        text = str(answer["text"])
-        cut = text if limit is None or len(text) <= limit else text[:limit] + "…"
-        return Plain(cut)
+        return _cut(answer["text"], limit)
     return Text(msg.FILES_COUNT, {"count": len(answer.get("media", []))})
 
 
-def _shown(step: Question, answer: Answer | None, limit: int | None) -> ParamValue:
+def _shown(step: Question, answer: Answer | None, limit: int | None, written: str) -> ParamValue:
     if answer is None or answer == []:
         return Text(msg.SKIPPED)
     if isinstance(step, Choose):
         return _choice(step, answer)
     if isinstance(step, Collect):
         return Text(msg.FILES_COUNT, {"count": len(answer) if isinstance(answer, list) else 0})
-    return _text(answer, limit)
+    return _text(answer, limit, written)
 
 
 def render_answer(step: Question, state: State) -> ParamValue:
     """Returns how one answer is shown back to the reporter (long texts cut short)."""
-    return _shown(step, state.answers.get(step.id), SUMMARY_TEXT_LIMIT)
+    return _shown(step, state.answers.get(step.id), SUMMARY_TEXT_LIMIT, msg.AS_WRITTEN_READ_BACK)
 
 
 def case_answers(
@@ -84,7 +93,7 @@ def case_answers(
 ) -> list[tuple[Text, ParamValue]]:
     """Returns each answered question of a case with its whole answer, in flow order."""
     return [
-        (Text(step.summary or ""), _shown(step, answers[step.id], None))
+        (Text(step.summary or ""), _shown(step, answers[step.id], None, msg.AS_WRITTEN_CASE))
         for step in registry.steps.values()
         if isinstance(step, Choose | Ask | Collect) and step.summary and step.id in answers
     ]

@@ -91,6 +91,8 @@ class EventName(StrEnum):
     LANGUAGE_CHOSEN = "language_chosen"
     ANSWER_RECORDED = "answer_recorded"
     ANSWER_EDITED = "answer_edited"
+    ANSWER_QUESTIONED = "answer_questioned"
+    ANSWER_FLAGGED = "answer_flagged"
     EVIDENCE_ADDED = "evidence_added"
     CONSENT_RECORDED = "consent_recorded"
     URGENCY_RAISED = "urgency_raised"
@@ -114,6 +116,26 @@ class EventName(StrEnum):
     CODE_WORD_SAVED = "code_word_saved"
     CODE_WORD_CHECKED = "code_word_checked"
     SHARE_CONSENT_ASKED = "share_consent_asked"
+
+
+class CheckButton(StrEnum):
+    """The buttons of a re-ask; the id is `<step id>.<value>`, a code or year after `_`."""
+
+    YES = "check_yes"
+    NO = "check_no"
+    CURRENCY = "currency"
+    OTHER_CURRENCY = "currency_other"
+    UNKNOWN_CURRENCY = "currency_unknown"
+    LEBARAN = "lebaran"
+
+
+class Flag(StrEnum):
+    """Why an answer is kept only as written, for the caseworker to check."""
+
+    CONFIRMED_UNLIKELY = "confirmed_unlikely"
+    CURRENCY_UNKNOWN = "currency_unknown"
+    EDITED_UNCHECKED = "edited_unchecked"
+    """The message was edited afterwards into words that do not read as a plausible answer."""
 
 
 class CodeWord(StrEnum):

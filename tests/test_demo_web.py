@@ -84,7 +84,7 @@ def test_demo_files_a_whole_report_with_a_photo(client: TestClient) -> None:
     received = chat.upload("payslip.jpg", b"\xff\xd8\xff fake jpeg", "image/jpeg")
     assert received[-1]["buttons"][0]["id"] == "cmd:done"
     review = chat.send(choice_id="cmd:done")[-1]
-    assert "HK$9,000.00" in review["text"]
+    assert "HK$ 9,000 — you wrote “HK$ 9,000”" in review["text"]
     assert "<b>bold</b> & 'quotes'" in review["text"]
     done = chat.send(choice_id="review.confirm")[-1]["text"]
     assert "MC-20" in done

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from flows.parsers import parse_amount
+from flows.parsers import named_currency, parse_amount, parse_priced_amount
 from flows.parsers.numbers import read_numeral
 
 
@@ -123,3 +123,47 @@ def test_parse_amount_refuses_non_amounts(text: str) -> None:
 )
 def test_read_numeral_separator_rule(text: str, expected: Decimal | None) -> None:
     assert read_numeral(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("ringgit", "MYR"),
+        ("RM", "MYR"),
+        ("NT$", "TWD"),
+        ("dolar taiwan", "TWD"),
+        ("HK$", "HKD"),
+        ("dolar hk", "HKD"),
+        ("riyal", "SAR"),
+        ("SAR", "SAR"),
+        ("SGD", "SGD"),
+        ("S$", "SGD"),
+        ("dolar singapura", "SGD"),
+        ("rupiah", "IDR"),
+        ("Rp", "IDR"),
+        ("US$", "USD"),
+        ("dolar", None),
+        ("tidak tahu", None),
+        ("ringgit atau riyal", None),
+    ],
+)
+def test_named_currency_reads_a_currency_said_alone(text: str, currency: str | None) -> None:
+    assert named_currency(text) == currency
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1500 ringgit", _amount("1500", "MYR")),
+        ("2,5jt", _amount("2500000", "IDR")),
+        ("500rb", _amount("500000", "IDR")),
+        ("S$600", _amount("600", "SGD")),
+        ("1500", None),
+        ("$500", None),
+        ("500k", None),
+    ],
+)
+def test_an_accepted_amount_always_names_its_currency(
+    text: str, expected: dict[str, str] | None
+) -> None:
+    assert parse_priced_amount(text) == expected

@@ -16,8 +16,12 @@ from flows.parsers import (
     parse_amount,
     parse_count,
     parse_date,
+    parse_months,
+    parse_priced_amount,
     parse_yes_no,
 )
+from flows.parsers.dates import MONTHS
+from flows.parsers.durations import MAX_COUNT
 
 TODAY = dt.date(2026, 4, 15)
 CHAT_WORDS = [
@@ -50,6 +54,8 @@ def _check_all(text: str) -> None:
     assert amount is None or set(amount) == {"value", "currency"}
     date = parse_date(text, TODAY)
     assert date is None or set(date) == {"year", "month", "day"}
+    months = parse_months(text, TODAY)
+    assert months is None or (isinstance(months, int) and months >= 0)
     assert find_triggers(text) <= TRIGGER_CODES
     for parse in PARSERS.values():
         parse(text, TODAY)
@@ -140,3 +146,42 @@ def test_match_option_returns_an_offered_id(
     assert picked is None or picked in ids
     many = match_options(text, options)
     assert many is None or (many and set(many) <= ids and len(many) == len(set(many)))
+
+
+DURATION_WORDS = [
+    "3", "12", "120", "2026", "tahun", "bulan", "setengah", "sejak", "since", "maret", "march",
+    "2025", "lebaran", "a", "year", "and", "half", "1,5", "dua", "-", "minggu", "lalu", "dari",
+]  # fmt: skip
+duration_like = st.lists(st.sampled_from(DURATION_WORDS), min_size=1, max_size=6).map(" ".join)
+
+
+@given(st.one_of(duration_like, any_text), st.dates(dt.date(2000, 1, 1), dt.date(2100, 1, 1)))
+def test_parse_months_is_never_negative_nor_past_its_cap(text: str, today: dt.date) -> None:
+    months = parse_months(text, today)
+    assert months is None or (isinstance(months, int) and 0 <= months <= MAX_COUNT)
+
+
+@given(
+    st.sampled_from(["", "sejak ", "since ", "dari "]),
+    st.sampled_from(sorted(MONTHS)),
+    st.integers(1990, 2026),
+)
+def test_a_month_and_year_is_the_months_to_today(prefix: str, name: str, year: int) -> None:
+    today = dt.date(2026, 11, 28)
+    months = parse_months(f"{prefix}{name} {year}", today)
+    month = MONTHS[name]
+    expected = (today.year - year) * 12 + today.month - month
+    assert months == (expected if expected >= 0 else None)
+
+
+@given(st.sampled_from(["sejak ", "since ", "dari "]), st.integers(1900, 2100))
+def test_a_year_alone_is_never_read_as_months_since(prefix: str, year: int) -> None:
+    assert parse_months(f"{prefix}{year}", dt.date(2026, 11, 28)) is None
+
+
+@given(st.one_of(amount_like, any_text))
+def test_every_amount_the_step_accepts_has_a_currency(text: str) -> None:
+    for amount in (parse_priced_amount(text), PARSERS["amount"](text, TODAY)):
+        if amount is not None:
+            assert isinstance(amount, dict)
+            assert amount["currency"] in {"IDR", "MYR", "HKD", "TWD", "SAR", "SGD", "USD"}

@@ -272,7 +272,7 @@ def test_match_options(text: str, expected: list[str] | None) -> None:
 
 
 def test_parsers_table_names_every_answer_type() -> None:
-    assert sorted(PARSERS) == ["age", "amount", "count", "date", "yes_no"]
+    assert sorted(PARSERS) == ["age", "amount", "count", "date", "months", "yes_no"]
 
 
 @pytest.mark.parametrize(
@@ -282,6 +282,9 @@ def test_parsers_table_names_every_answer_type() -> None:
         ("amount", "RM1.500", {"value": "1500", "currency": "MYR"}),
         ("date", "bulan lalu", {"year": 2026, "month": 3, "day": None}),
         ("count", "tiga bulan", 3),
+        ("months", "sejak Januari", 3),
+        ("months", "2 tahun", 24),
+        ("amount", "1500", None),
         ("age", "umur 17", 17),
         ("age", "ratusan", None),
     ],

@@ -28,6 +28,7 @@ QUIET_EVENTS = frozenset(
     {
         "answer_recorded",
         "answer_edited",
+        "answer_questioned",
         "language_chosen",
         "conversation_started",
         "conversation_resumed",

@@ -9,7 +9,19 @@ from pathlib import Path
 
 from bot.i18n import Catalogs
 from flows.registry import INTAKE, Registry, successors
-from flows.steps import Ask, Choose, Collect, Finish, Flow, Inform, Review, Step
+from flows.steps import (
+    Ask,
+    Choose,
+    Collect,
+    DateWindow,
+    Expectation,
+    Finish,
+    Flow,
+    Inform,
+    MonthRange,
+    Review,
+    Step,
+)
 from flows.vocabulary import Locale
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "flows"
@@ -43,6 +55,15 @@ def _texts(step: Step) -> str:
     return step.text if isinstance(step, Inform | Finish) else step.prompt
 
 
+def _expected(expects: Expectation) -> str:
+    """Returns what a typed step accepts without asking again, for the reviewer of the wording."""
+    if isinstance(expects, MonthRange):
+        return f"months {expects.low}–{expects.high}, else asked once"
+    if isinstance(expects, DateWindow):
+        return f"a past date, up to {expects.years_back} years back, else asked once"
+    return f"an amount with its currency, offered from {expects.country_step}"
+
+
 def _row(step: Step, catalogs: Catalogs, locale: Locale) -> str:
     def tr(msgid: str) -> str:
         return catalogs.gettext(locale, msgid)
@@ -58,6 +79,8 @@ def _row(step: Step, catalogs: Catalogs, locale: Locale) -> str:
     extras = []
     if getattr(step, "skippable", False):
         extras.append("skippable")
+    if isinstance(step, Ask) and step.expects is not None:
+        extras.append(_expected(step.expects))
     when = getattr(step, "when", None)
     if when is not None:
         extras.append(f"only if {when.step} ∋ {', '.join(when.any_of)}")

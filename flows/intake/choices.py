@@ -22,6 +22,9 @@ COUNTRIES = (
     ),
 )
 
+CURRENCY_OF_COUNTRY = {"MY": "MYR", "HK": "HKD", "TW": "TWD", "SA": "SAR", "SG": "SGD"}
+"""The currency an amount is offered in, by the country answer; the reporter confirms it."""
+
 PROBLEMS = (
     Option("GAJI", N_("Wages not paid or cut")),
     Option("DOKUMEN", N_("Passport or papers held")),

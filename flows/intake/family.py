@@ -10,7 +10,7 @@ from flows.intake.choices import (
     REGENCIES,
     SAFE_TIMES,
 )
-from flows.steps import Ask, Choose, Collect, Flow, Inform, Option, When
+from flows.steps import Ask, Choose, Collect, DateWindow, Flow, Inform, Option, When
 from flows.vocabulary import N_
 
 FAMILY = Flow(
@@ -95,6 +95,7 @@ FAMILY = Flow(
             parser="date",
             skippable=True,
             retry=N_("Please write a date, for example: last week, or March 2026."),
+            expects=DateWindow(years_back=40),
         ),
         Choose(
             id="fam_worker_knows",

@@ -5,12 +5,23 @@ from __future__ import annotations
 from flows.intake.choices import (
     CONTACT_WAYS,
     COUNTRIES,
+    CURRENCY_OF_COUNTRY,
     HELP_WANTED,
     PROBLEMS,
     REGENCIES,
     SAFE_TIMES,
 )
-from flows.steps import Ask, Choose, Collect, Flow, Option, When
+from flows.steps import (
+    Ask,
+    Choose,
+    Collect,
+    DateWindow,
+    Flow,
+    MonthRange,
+    NeedsCurrency,
+    Option,
+    When,
+)
 from flows.vocabulary import N_
 
 SENSITIVE_PROBLEMS = ("KEKERASAN", "SEKSUAL", "TAHAN")
@@ -119,10 +130,11 @@ SELF_REPORT = Flow(
             prompt=N_("For how many months have you not been paid? For example: 3"),
             summary=N_("Months unpaid"),
             next="self_wage_amount",
-            parser="count",
+            parser="months",
             skippable=True,
             when=When("self_problem", ("GAJI",)),
-            retry=N_("Please type a number of months, for example 3."),
+            retry=N_("Please type how many months, for example: 3, or since March."),
+            expects=MonthRange(low=0, high=120),
         ),
         Ask(
             id="self_wage_amount",
@@ -133,6 +145,7 @@ SELF_REPORT = Flow(
             skippable=True,
             when=When("self_problem", ("GAJI",)),
             retry=N_("Please type an amount, for example: RM 1.500, or 2,5 juta."),
+            expects=NeedsCurrency(country_step="self_country", by_country=CURRENCY_OF_COUNTRY),
         ),
         Ask(
             id="self_story",
@@ -224,6 +237,7 @@ SELF_REPORT = Flow(
             parser="date",
             skippable=True,
             retry=N_("Please write a month and year, for example: March 2026."),
+            expects=DateWindow(years_back=25),
         ),
         Collect(
             id="self_files",

@@ -2,8 +2,9 @@
 
 Every parser returns None when it cannot read the answer, so the engine can re-prompt politely.
 The rules for each answer type live next to their code: `flows.parsers.yes_no`,
-`flows.parsers.numbers` (digit separators), `flows.parsers.amounts`, `flows.parsers.dates` and
-`flows.parsers.choices`.
+`flows.parsers.numbers` (digit separators), `flows.parsers.amounts`, `flows.parsers.dates`,
+`flows.parsers.durations` and `flows.parsers.choices`. What is plausible for a step (a range, a
+window, a currency) is declared on the step and checked by the engine (`flows.checking`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from flows.parsers.amounts import parse_amount
+from flows.parsers.amounts import named_currency, parse_amount, parse_priced_amount
 from flows.parsers.choices import match_option, match_options
 from flows.parsers.dates import parse_date
+from flows.parsers.durations import parse_months
 from flows.parsers.numbers import number_runs
 from flows.parsers.text import normalise
 from flows.parsers.yes_no import parse_yes_no
@@ -24,11 +26,14 @@ __all__ = [
     "PARSERS",
     "match_option",
     "match_options",
+    "named_currency",
     "normalise",
     "parse_age",
     "parse_amount",
     "parse_count",
     "parse_date",
+    "parse_months",
+    "parse_priced_amount",
     "parse_yes_no",
 ]
 
@@ -68,8 +73,8 @@ def _yes_no(text: str, today: dt.date) -> str | None:
 
 
 def _amount(text: str, today: dt.date) -> dict[str, str] | None:
-    """Adapts parse_amount to the (text, today) parser signature."""
-    return parse_amount(text)
+    """Adapts parse_priced_amount (an amount is kept only with its currency) to the signature."""
+    return parse_priced_amount(text)
 
 
 def _count(text: str, today: dt.date) -> int | None:
@@ -88,6 +93,7 @@ PARSERS: Mapping[str, Callable[[str, dt.date], object | None]] = MappingProxyTyp
         "amount": _amount,
         "date": parse_date,
         "count": _count,
+        "months": parse_months,
         "age": _age,
     }
 )

@@ -93,3 +93,15 @@ def parse_amount(text: str) -> dict[str, str] | None:
     if not Decimal(0) < value < _LIMIT:
         return None
     return {"value": _plain(value), "currency": currency or _implied_currency(runs[0])}
+
+
+def named_currency(text: str) -> str | None:
+    """Returns the one currency a short reply names ("ringgit", "RM", "dolar hk"), or None."""
+    currency, _ = _find_currency(normalise(text))
+    return currency or None
+
+
+def parse_priced_amount(text: str) -> dict[str, str] | None:
+    """Returns the amount only when its currency is named or implied ("2,5 juta"), else None."""
+    amount = parse_amount(text)
+    return amount if amount is not None and amount["currency"] else None

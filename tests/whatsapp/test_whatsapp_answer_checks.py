@@ -1,0 +1,64 @@
+"""Checked answers over /webhooks/whatsapp: the re-ask as reply buttons, currencies as a list."""
+
+from __future__ import annotations
+
+import pytest
+from wa_harness import Phone, WaApp, choices, words
+
+from bot.i18n import Catalogs
+from flows import messages as msg
+from flows.intake.self_report import SELF_REPORT
+from flows.steps import Ask
+from flows.vocabulary import Locale
+from storage import models
+
+CATALOGS = Catalogs()
+MONTHS = next(s for s in SELF_REPORT.steps if isinstance(s, Ask) and s.id == "self_unpaid_months")
+
+
+def said(locale: str, msgid: str) -> str:
+    return CATALOGS.gettext(Locale(locale), msgid)
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+async def test_a_re_ask_and_the_currency_list_reach_whatsapp(wa: WaApp, locale: str) -> None:
+    phone = Phone(wa, "6281234567001")
+    await phone.say("Halo")
+    await phone.tap(f"language.{locale}")
+    for pressed in ("danger.no", "safe_now.safe", "role.worker", "consent.agree"):
+        await phone.tap(pressed)
+    await phone.tap("self_country.ID_HOME")
+    await phone.tap("self_help.wages")
+    await phone.tap("cmd:done")
+    months = await phone.say("1")  # the problems come as numbered text: 1 is unpaid wages
+    assert words(months[-1]) == said(locale, MONTHS.prompt)
+
+    asked = await phone.say("2026")
+    assert words(asked[-1]) == said(locale, msg.CHECK_MONTHS).format(count="2026")
+    assert asked[-1].body["interactive"]["type"] == "button"
+    assert [found for _, found, _ in choices(asked[-1])] == [
+        "self_unpaid_months.check_yes",
+        "self_unpaid_months.check_no",
+    ]
+    again = await phone.tap("self_unpaid_months.check_no")
+    assert words(again[-1]) == said(locale, MONTHS.prompt)
+    await phone.say("2 tahun")
+
+    currency = await phone.say("1500")
+    assert words(currency[-1]) == said(locale, msg.CURRENCY_WHICH).format(text="1500")
+    assert currency[-1].body["interactive"]["type"] == "list"
+    rows = [found.rpartition(".")[2] for _, found, _ in choices(currency[-1])]
+    assert rows == [
+        "currency_MYR", "currency_HKD", "currency_TWD", "currency_SAR", "currency_SGD",
+        "currency_IDR", "currency_USD", "currency_unknown",
+    ]  # fmt: skip
+    assert all(len(title) <= 24 for _, _, title in choices(currency[-1]))
+    await phone.tap("self_wage_amount.currency_MYR")
+
+    conversation = wa.rows(models.Conversation)[0]
+    answers = conversation.state["engine"]["answers"]
+    assert answers["self_unpaid_months"] == {"text": "2 tahun", "value": 24}
+    assert answers["self_wage_amount"] == {
+        "text": "1500",
+        "value": {"value": "1500", "currency": "MYR"},
+    }
