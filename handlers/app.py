@@ -51,7 +51,7 @@ def create_app(
     """Returns the app; `background` runs the dispatcher, the ticker and channel tasks."""
     settings = settings or Settings()
     role = role or (Role.INTAKE if settings.worker.process else Role.ALL)
-    core = build_core(settings, {}, {})
+    core = build_core(settings, {}, {}, worker=role is Role.WORKER)
     link = WorkerLink() if role is Role.INTAKE and background else None
     if link is not None:
         core.inbox.hand_off, core.dispatcher.forward = link.wake_inbox, link.wake_outbox
