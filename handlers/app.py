@@ -17,6 +17,7 @@ from bot.settings import Settings
 from handlers import console, health, telegram, whatsapp
 from handlers.demo import web
 from handlers.handoff import routes as escalation_routes
+from handlers.unavailable import Outage
 from handlers.worker.link import WorkerLink
 
 
@@ -84,6 +85,7 @@ def create_app(
     app = FastAPI(title="Suara", version="0.1.0", lifespan=lifespan)
     app.state.core = core
     app.state.worker = link
+    app.state.outage = Outage()
     app.include_router(health.router)
     register_channels(core, app)
     core.dispatcher.senders.update(senders or {})

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.envelopes import Channel
 from bot.runtime.inbox import Inbox, inbox_recorder
+from handlers.json_depth import too_deep
 from handlers.telegram.updates import BadUpdate
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ class Keys:
 
 def peek(body: bytes) -> Keys:
     """Returns an update's id and chat from its JSON; raises BadUpdate for anything else."""
+    if too_deep(body):
+        raise BadUpdate("nested too deep")
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
