@@ -11,7 +11,13 @@ FastAPI's included).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Coroutine
 from itertools import accumulate
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 
 MAX_DEPTH = 64
 """Deepest nesting of objects and arrays a body may have (Telegram's and Meta's stay under 10)."""
@@ -28,3 +34,21 @@ def too_deep(body: bytes, limit: int = MAX_DEPTH) -> bool:
         return False
     brackets = _STRING.sub(b'""', body).translate(None, _NOT_BRACKET)
     return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) > limit
+
+
+class DepthCheckedRoute(APIRoute):
+    """A route that answers 400 to a body nested deeper than MAX_DEPTH, before FastAPI parses it."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wraps FastAPI's handler; the body read here is the one it reads (Request caches it)."""
+        handler = super().get_route_handler()
+
+        async def checked(request: Request) -> Response:
+            if request.method in _WITH_BODY and too_deep(await request.body()):
+                return JSONResponse({"detail": "body nested too deep"}, status_code=400)
+            return await handler(request)
+
+        return checked
+
+
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
