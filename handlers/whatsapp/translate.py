@@ -97,10 +97,9 @@ class Translator:
         self, kind: str, message: dict[str, Any], base: dict[str, Any]
     ) -> InboundEvent:
         found = message.get(kind)
-        if kind in TYPED and not isinstance(found, dict) or _wrong_text(kind, found):
-            raise UnreadableUpdate(
-                f"{kind} of the wrong type", InboundEvent(kind=UNSUPPORTED, **base)
-            )
+        if (kind in TYPED and not isinstance(found, dict)) or _wrong_text(kind, found):
+            reprompt = InboundEvent(kind=InputKind.UNSUPPORTED, **base)
+            raise UnreadableUpdate(f"{kind} of the wrong type", reprompt)
         body: dict[str, Any] = found if isinstance(found, dict) else {}
         if kind == "text" and isinstance(body.get("body"), str):
             return InboundEvent(kind=InputKind.TEXT, text=body["body"], **base)
