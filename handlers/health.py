@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -24,13 +24,20 @@ class Pinger:
 
     def __init__(self) -> None:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
-        self._asking: Future[None] | None = None
+        self._asking: asyncio.Future[None] | None = None
 
     async def ping(self, engine: Engine) -> None:
         """Returns once the database answered; raises what asking it raised."""
         if self._asking is None or self._asking.done():
-            self._asking = self._thread.submit(_select_one, engine)
-        await asyncio.shield(asyncio.wrap_future(self._asking))
+            self._asking = asyncio.wrap_future(self._thread.submit(_select_one, engine))
+            self._asking.add_done_callback(_retrieved)
+        await asyncio.shield(self._asking)
+
+
+def _retrieved(asked: asyncio.Future[None]) -> None:
+    """Takes a late answer's failure, so that asyncio does not report it as never retrieved."""
+    if not asked.cancelled():
+        asked.exception()
 
 
 def _select_one(engine: Engine) -> None:
@@ -38,7 +45,13 @@ def _select_one(engine: Engine) -> None:
         connection.execute(text("SELECT 1"))
 
 
-_pinger = Pinger()
+def pinger_of(request: Request) -> Pinger:
+    """Returns the app's Pinger (one per app: its answers belong to the app's event loop)."""
+    state = request.app.state
+    if not isinstance(getattr(state, "pinger", None), Pinger):
+        state.pinger = Pinger()
+    found: Pinger = state.pinger
+    return found
 
 
 @router.get("/healthz", response_model=None)
@@ -47,7 +60,7 @@ async def healthz(request: Request) -> Response:
     core: Core = request.app.state.core
     wait = core.settings.database.record_wait_seconds
     try:
-        await within(_pinger.ping(core.engine), wait, outage_of(request.app), "healthz")
+        await within(pinger_of(request).ping(core.engine), wait, outage_of(request.app), "healthz")
     except DatabaseDown:
         return unavailable()
     return JSONResponse({"status": "ok"})

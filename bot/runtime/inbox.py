@@ -185,7 +185,10 @@ class Inbox:
                 "inbound update failed",
                 extra={"inbound_id": inbound_id, "error": type(error).__name__},
             )
-            await asyncio.to_thread(self._retry_later, inbound_id, type(error).__name__)
+            try:
+                await asyncio.to_thread(self._retry_later, inbound_id, type(error).__name__)
+            except Exception as again:  # the database is away too: still pending, found again
+                log.warning("inbound retry not scheduled", extra={"error": type(again).__name__})
 
     async def quiet(self) -> None:
         """Waits for a QUIET_SECONDS pause in arrivals, or until the burst is YIELD_SECONDS old."""

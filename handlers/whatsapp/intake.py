@@ -26,7 +26,7 @@ from bot.whatsapp.recording import (
     record_incoming,
     record_incoming_async,
 )
-from handlers.unavailable import DatabaseDown, Outage, within
+from handlers.unavailable import DOWN, DatabaseDown, Outage, within
 from handlers.whatsapp import payloads, signature
 from handlers.whatsapp.payloads import Item, moment
 from storage.db import is_postgres
@@ -140,6 +140,9 @@ class Intake:
             try:
                 async with self._turns:
                     await self.core.inbox.process(inbound_id)
+            except DOWN as error:  # the database is away: stays pending for the ticker
+                extra = {"inbound_id": inbound_id, "error": type(error).__name__}
+                log.warning("whatsapp update left pending: database unavailable", extra=extra)
             except Exception:  # stays pending: the ticker tries again
                 log.exception("whatsapp update not processed", extra={"inbound_id": inbound_id})
 

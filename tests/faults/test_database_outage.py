@@ -171,7 +171,11 @@ def statuses(direct: Engine) -> list[str]:
 
 @pytest.mark.parametrize("outage", [Mode.REFUSE, Mode.SILENT])
 async def test_an_outage_answers_503_in_time_and_loses_or_repeats_nothing(
-    app: tuple[Harness, FakeBotAPI], proxy: PgProxy, outage: Mode, database_url: str
+    app: tuple[Harness, FakeBotAPI],
+    proxy: PgProxy,
+    outage: Mode,
+    database_url: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     harness, api = app
     direct = db.make_engine(database_url)  # the test's own look, past the proxy
@@ -220,3 +224,8 @@ async def test_an_outage_answers_503_in_time_and_loses_or_repeats_nothing(
     assert statuses(direct) == ["processed"] * (3 * REPORTERS + 1)
     assert os.environ["WORKER_PROCESS"] == "true"  # the worker process went through it too
     direct.dispose()
+    said = [record.getMessage() for record in caplog.records]
+    began = said.count("database unavailable: answering 503 until it returns")
+    assert began == said.count("database available again")  # each outage: one line in, one out
+    assert 1 <= began <= 2  # not one per request refused (six or more here)
+    assert [record.getMessage() for record in caplog.records if record.exc_info] == []
