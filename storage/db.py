@@ -118,6 +118,16 @@ def with_timeouts(url: URL, timeouts: Timeouts) -> URL:
     return url.set(query=query)
 
 
+def connect_params(engine: Engine) -> dict[str, Any]:
+    """Returns psycopg's connect arguments for a PostgreSQL engine (without SQLAlchemy's adapters).
+
+    Taken apart from the URL as the engine does: a URL rendered back to text would spell the
+    spaces in `options` as `+`, which libpq does not read back.
+    """
+    _, params = engine.dialect.create_connect_args(engine.url)
+    return {key: value for key, value in params.items() if key != "context"}
+
+
 def is_postgres(engine: Engine) -> bool:
     """Tell whether engine talks to PostgreSQL."""
     return engine.dialect.name == "postgresql"

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
 from storage.bounded import BoundedAsyncConnection
 from storage.crypto import EncryptedBytes, SealedText, encrypt, seal
-from storage.db import has_nul, timeouts_of
+from storage.db import connect_params, has_nul, timeouts_of
 from storage.errors import NulCharacterError, StorageError
 from storage.models import InboundUpdate
 from storage.types import UTCDateTime, utcnow
@@ -81,9 +81,8 @@ class AsyncInbox:
     """
 
     def __init__(self, engine: Engine) -> None:
-        _, options = engine.dialect.create_connect_args(engine.url)
         self._options: dict[str, Any] = {"application_name": APPLICATION_NAME}
-        self._options |= {k: v for k, v in options.items() if k != "context"}
+        self._options |= connect_params(engine)
         """How psycopg connects, as the engine does (without SQLAlchemy's adapters)."""
         self._answer_seconds = timeouts_of(engine).answer_seconds
         self._connection: BoundedAsyncConnection | None = None
