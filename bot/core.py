@@ -52,10 +52,14 @@ def build_core(
     senders: Mapping[Channel, Sender],
     translators: Mapping[Channel, Translator],
     engine: Engine | None = None,
+    *,
+    worker: bool = False,
 ) -> Core:
-    """Wires the bot's services for one process."""
+    """Wires the bot's services for one process (`worker`: the worker's statement timeout)."""
     install_keys(settings)
-    engine = engine or db.make_engine(settings.database.url)
+    engine = engine or db.make_engine(
+        settings.database.url, settings.database.timeouts(worker=worker)
+    )
     catalogs = Catalogs()
     dispatcher = Dispatcher(engine, senders, lease_seconds=settings.worker.outbox_lease_seconds)
     runner = Runner(

@@ -53,6 +53,18 @@ class InboundEvent:
     media_group: str | None = None
 
 
+class UnreadableUpdate(Exception):
+    """A recorded update with a field of the wrong type: recorded as unreadable, never retried.
+
+    `reply_to` is the reporter's chat, when one can be found: it is re-prompted with the current
+    question (an unsupported input) in the turn that records the update as unreadable.
+    """
+
+    def __init__(self, reason: str, reply_to: InboundEvent | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.reply_to = reason, reply_to
+
+
 @dataclass(frozen=True)
 class OutButton:
     """A rendered button: what comes back when pressed, and what it says."""

@@ -23,6 +23,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from storage.db import Timeouts
+
 PLACEHOLDERS = frozenset({"changeme", "change-me", "secret", "token", "xxx", "todo"})
 
 
@@ -66,6 +68,21 @@ class DatabaseSettings(BaseSettings):
 
     url: str = "sqlite:///var/suara.db"
     """SQLite file, or `postgresql+psycopg://user@host/db`; unset: `suara.db` in SUARA_DATA_DIR."""
+    connect_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    """How long opening a PostgreSQL connection may take (libpq: whole seconds, 2 at least)."""
+    statement_timeout_seconds: float = Field(default=5.0, gt=0, le=600)
+    """Longest statement of the web process (PostgreSQL); SQLite's wait for a lock."""
+    worker_statement_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+    """Longest statement of the worker process and of `suara` commands (retention, sweeps)."""
+    record_wait_seconds: float = Field(default=1.5, gt=0, le=30)
+    """How long a webhook waits for its update to be recorded before it answers 503."""
+
+    def timeouts(self, *, worker: bool = False) -> Timeouts:
+        """Returns the timeouts an engine of the web process (or of the worker) opens with."""
+        statement = (
+            self.worker_statement_timeout_seconds if worker else self.statement_timeout_seconds
+        )
+        return Timeouts(self.connect_timeout_seconds, statement)
 
 
 class FileSettings(BaseSettings):

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from handlers import console, health, telegram, whatsapp
 from handlers.demo import web
 from handlers.handoff import routes as escalation_routes
+from handlers.unavailable import Outage
 from handlers.worker.link import WorkerLink
 
 
@@ -51,7 +52,7 @@ def create_app(
     """Returns the app; `background` runs the dispatcher, the ticker and channel tasks."""
     settings = settings or Settings()
     role = role or (Role.INTAKE if settings.worker.process else Role.ALL)
-    core = build_core(settings, {}, {})
+    core = build_core(settings, {}, {}, worker=role is Role.WORKER)
     link = WorkerLink() if role is Role.INTAKE and background else None
     if link is not None:
         core.inbox.hand_off, core.dispatcher.forward = link.wake_inbox, link.wake_outbox
@@ -84,6 +85,7 @@ def create_app(
     app = FastAPI(title="Suara", version="0.1.0", lifespan=lifespan)
     app.state.core = core
     app.state.worker = link
+    app.state.outage = Outage()
     app.include_router(health.router)
     register_channels(core, app)
     core.dispatcher.senders.update(senders or {})

@@ -1,9 +1,13 @@
 """Engine and session setup for SQLite (one host) and PostgreSQL (several workers)."""
 
 import logging
+import math
 import threading
+import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +18,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlmodel import Session, SQLModel
 
+from storage.bounded import BoundedConnection
 from storage.errors import NulCharacterError
 from storage.sqlite_locks import URGENT, FifoLock, FileLock, Writers
 
@@ -24,8 +29,38 @@ _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=10000",
 )
+_SQLITE_BUSY_SECONDS = 10.0
+"""How long SQLite waits for a lock when no statement timeout is given."""
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long a connection may take to open, and one statement to run (None: no limit).
+
+    PostgreSQL gets them as libpq's `connect_timeout` (whole seconds, at least 2) and the
+    session's `statement_timeout`; SQLite waits at most the statement time for a lock.
+    """
+
+    connect_seconds: float | None = None
+    statement_seconds: float | None = None
+
+    @property
+    def answer_seconds(self) -> float | None:
+        """How long the client waits for any answer: the server's own cancel comes first."""
+        if self.statement_seconds is None:
+            return None
+        return self.statement_seconds + ANSWER_GRACE_SECONDS
+
+
+ANSWER_GRACE_SECONDS = 2.0
+"""What the client waits beyond the statement timeout before it takes the server for silent."""
+_TIMEOUTS: weakref.WeakKeyDictionary[Engine, Timeouts] = weakref.WeakKeyDictionary()
+
+
+def timeouts_of(engine: Engine) -> Timeouts:
+    """Returns the timeouts an engine was made with."""
+    return _TIMEOUTS.get(engine) or Timeouts()
 
 
 def normalise_url(url: str) -> URL:
@@ -40,16 +75,57 @@ def normalise_url(url: str) -> URL:
     return parsed
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for url with the project's durability and locking settings."""
+def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
+    """Create an engine for url with the project's durability, locking and timeout settings."""
     parsed = normalise_url(url)
+    timeouts = timeouts or Timeouts()
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed)
+        engine = _sqlite_engine(parsed, timeouts.statement_seconds)
+        _TIMEOUTS[engine] = timeouts
+        return engine
     engine = create_engine(
-        parsed, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+        with_timeouts(parsed, timeouts),
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        hide_parameters=True,
     )
+    _TIMEOUTS[engine] = timeouts
+    event.listen(engine, "do_connect", partial(_bounded_connect, timeouts.answer_seconds))
     _install_nul_guard(engine)
     return engine
+
+
+def _bounded_connect(
+    answer_seconds: float | None, _dialect: Any, _record: Any, cargs: Any, cparams: Any
+) -> BoundedConnection:
+    """Opens the pool's connections as BoundedConnection: a silent server cannot hold them."""
+    connection = BoundedConnection.connect(*cargs, **cparams)
+    connection.answer_seconds = answer_seconds
+    return connection
+
+
+def with_timeouts(url: URL, timeouts: Timeouts) -> URL:
+    """Returns a PostgreSQL URL that carries the timeouts, so every connection made from it
+    (the pool's, the async inbox's, the wake-up listener's) has them; the URL's own win."""
+    query = dict(url.query)
+    if timeouts.connect_seconds is not None and "connect_timeout" not in query:
+        query["connect_timeout"] = str(max(2, math.ceil(timeouts.connect_seconds)))
+    options = str(query.get("options") or "")
+    if timeouts.statement_seconds is not None and "statement_timeout" not in options:
+        milliseconds = int(timeouts.statement_seconds * 1000)
+        query["options"] = f"{options} -c statement_timeout={milliseconds}".strip()
+    return url.set(query=query)
+
+
+def connect_params(engine: Engine) -> dict[str, Any]:
+    """Returns psycopg's connect arguments for a PostgreSQL engine (without SQLAlchemy's adapters).
+
+    Taken apart from the URL as the engine does: a URL rendered back to text would spell the
+    spaces in `options` as `+`, which libpq does not read back.
+    """
+    _, params = engine.dialect.create_connect_args(engine.url)
+    return {key: value for key, value in params.items() if key != "context"}
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -143,12 +219,13 @@ class KeptConnection:
             connection.close()
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def _sqlite_engine(url: URL, busy_seconds: float | None) -> Engine:
     """Create a SQLite engine: WAL, synchronous FULL, foreign keys, BEGIN IMMEDIATE everywhere."""
     database = url.database or ""
     in_memory = database in ("", ":memory:") or url.query.get("mode") == "memory"
+    busy = _SQLITE_BUSY_SECONDS if busy_seconds is None else busy_seconds
     options: dict[str, Any] = {
-        "connect_args": {"check_same_thread": False},
+        "connect_args": {"check_same_thread": False, "timeout": busy},
         "hide_parameters": True,
     }
     if in_memory:
@@ -162,7 +239,7 @@ def _sqlite_engine(url: URL) -> Engine:
         files = FileLock(path.with_name(path.name + "-writer"))
     engine = create_engine(url, **options)
     writers = Writers(FifoLock(), files)
-    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "connect", partial(_on_sqlite_connect, busy_ms=int(busy * 1000)))
     event.listen(engine, "begin", lambda connection: _on_sqlite_begin(connection, writers))
     for name in ("commit", "rollback"):
         event.listen(engine, name, lambda connection: _end_write(connection.info, writers))
@@ -172,12 +249,14 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
-def _on_sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+def _on_sqlite_connect(
+    dbapi_connection: Any, _record: ConnectionPoolEntry, *, busy_ms: int
+) -> None:
     """Take transaction control away from sqlite3 and apply the connection pragmas."""
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        for pragma in _SQLITE_PRAGMAS:
+        for pragma in (*_SQLITE_PRAGMAS, f"PRAGMA busy_timeout={busy_ms}"):
             cursor.execute(pragma)
     finally:
         cursor.close()

@@ -14,8 +14,9 @@ from sqlalchemy import Connection, Engine, String, bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
+from storage.bounded import BoundedAsyncConnection
 from storage.crypto import EncryptedBytes, SealedText, encrypt, seal
-from storage.db import has_nul
+from storage.db import connect_params, has_nul, timeouts_of
 from storage.errors import NulCharacterError, StorageError
 from storage.models import InboundUpdate
 from storage.types import UTCDateTime, utcnow
@@ -80,11 +81,11 @@ class AsyncInbox:
     """
 
     def __init__(self, engine: Engine) -> None:
-        _, options = engine.dialect.create_connect_args(engine.url)
         self._options: dict[str, Any] = {"application_name": APPLICATION_NAME}
-        self._options |= {k: v for k, v in options.items() if k != "context"}
+        self._options |= connect_params(engine)
         """How psycopg connects, as the engine does (without SQLAlchemy's adapters)."""
-        self._connection: psycopg.AsyncConnection[Any] | None = None
+        self._answer_seconds = timeouts_of(engine).answer_seconds
+        self._connection: BoundedAsyncConnection | None = None
 
     async def record_many(self, channel: str, rows: Sequence[Row]) -> list[int | None]:
         """Inserts as `record_inbound_many` does; returns the new ids, None for duplicates."""
@@ -113,11 +114,11 @@ class AsyncInbox:
             with contextlib.suppress(psycopg.Error):
                 await connection.close()
 
-    async def _connect(self) -> psycopg.AsyncConnection[Any]:
+    async def _connect(self) -> BoundedAsyncConnection:
         if self._connection is None or self._connection.closed:
-            self._connection = await psycopg.AsyncConnection.connect(
-                **self._options, autocommit=True
-            )
+            connection = await BoundedAsyncConnection.connect(**self._options, autocommit=True)
+            connection.answer_seconds = self._answer_seconds
+            self._connection = connection
         return self._connection
 
 

@@ -7,7 +7,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from storage.db import make_engine
+from storage.db import Timeouts, make_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -34,10 +34,10 @@ def current(url: str) -> str | None:
         engine.dispose()
 
 
-def migrations_at_head(url: str) -> bool:
+def migrations_at_head(url: str, timeouts: Timeouts | None = None) -> bool:
     """Return whether the database at url has every migration applied (no more, no fewer)."""
     heads = set(ScriptDirectory.from_config(_config()).get_heads())
-    engine = make_engine(url)
+    engine = make_engine(url, timeouts)
     try:
         with engine.connect() as connection:
             return set(MigrationContext.configure(connection).get_current_heads()) == heads

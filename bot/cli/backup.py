@@ -105,7 +105,7 @@ def _copy_database(
         return Manifest(stamp, "sqlite", SQLITE_MEMBER, revision, counts), copy
     if make_url(url).get_backend_name() != "postgresql":
         raise BackupError("an in-memory database cannot be backed up")
-    engine = db.make_engine(url)
+    engine = db.make_engine(url, settings.database.timeouts(worker=True))
     try:
         counts = snapshot.count_rows(engine)
     finally:

@@ -118,7 +118,7 @@ def _help_numbers(name: str, settings: Settings) -> Outcome:
 def _database(name: str, settings: Settings) -> Outcome:
     url = settings.database.url
     with startup.database_errors(url):
-        engine = db.make_engine(url)
+        engine = db.make_engine(url, settings.database.timeouts(worker=True))
         try:
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
@@ -129,7 +129,7 @@ def _database(name: str, settings: Settings) -> Outcome:
 
 def _migrations(name: str, settings: Settings) -> Outcome:
     with startup.database_errors(settings.database.url):
-        if migrations_at_head(settings.database.url):
+        if migrations_at_head(settings.database.url, settings.database.timeouts(worker=True)):
             return Outcome(name, True, "at head")
     return Outcome(name, False, "not at head: run `suara migrate`")
 
@@ -143,7 +143,7 @@ def _keys(name: str, settings: Settings) -> Outcome:
         return Outcome(name, False, "the keys do not give back what they encrypt")
     try:
         with startup.database_errors(settings.database.url):
-            engine = db.make_engine(settings.database.url)
+            engine = db.make_engine(settings.database.url, settings.database.timeouts(worker=True))
             try:
                 unreadable = first_unreadable_column(engine)
             finally:

@@ -51,7 +51,7 @@ def console_accounts(settings: Settings) -> tuple[DemoAccount, ...]:
     """Makes the demo's console accounts, or puts them back as printed; returns them."""
     admin_office, branch_office = demo_offices(config_offices(settings))
     wanted = demo_accounts(demo_secret(secret_path(settings)), admin_office, branch_office)
-    engine = db.make_engine(settings.database.url)
+    engine = db.make_engine(settings.database.url, settings.database.timeouts(worker=True))
     try:
         with db.session(engine) as session:
             for account in wanted:

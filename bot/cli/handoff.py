@@ -64,7 +64,7 @@ def run(
     stdin: TextIO = sys.stdin,
 ) -> int:
     """Runs one hand-off command; returns the exit status."""
-    engine = db.make_engine(settings.database.url)
+    engine = db.make_engine(settings.database.url, settings.database.timeouts(worker=True))
     try:
         with db.session(engine) as session:
             if args.command == "token":

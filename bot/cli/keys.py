@@ -26,7 +26,7 @@ def run(action: str, batch_size: int, settings: Settings, *, address: bool = Fal
         print(crypto.new_address_key() if address else crypto.new_key())  # noqa: T201
         return 0
     install_keys(settings)
-    engine = db.make_engine(settings.database.url)
+    engine = db.make_engine(settings.database.url, settings.database.timeouts(worker=True))
     store = FileStore(settings.files.store)
     try:
         result = rotate_keys(engine, store, batch=max(1, batch_size), addresses_only=address)

@@ -56,7 +56,7 @@ def _refuse_data(settings: Settings, store: FileStore, target: Path | None, forc
     if force:
         return
     if target is not None and target.exists() and target.stat().st_size > 0:
-        engine = db.make_engine(settings.database.url)
+        engine = db.make_engine(settings.database.url, settings.database.timeouts(worker=True))
         try:
             if snapshot.holds_rows(engine):
                 raise BackupError(f"the database {target} holds data; use --force to replace it")

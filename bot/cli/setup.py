@@ -51,7 +51,7 @@ def run_setup(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         )
         return 1
     upgrade(settings.database.url)
-    engine = db.make_engine(settings.database.url)
+    engine = db.make_engine(settings.database.url, settings.database.timeouts(worker=True))
     try:
         with db.session(engine) as session:
             return _first_admin(session, args, office, settings, out)

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from sqlalchemy import Engine
 
-from bot.envelopes import Channel, InboundEvent
+from bot.envelopes import Channel, InboundEvent, UnreadableUpdate
 from bot.runtime.recording import GroupCommit, LoopGroupCommit
 from bot.runtime.runner import Runner
 from storage import db, models, queries
@@ -32,6 +32,9 @@ QUIET_SECONDS = 0.02
 
 RETRY_DELAYS = (10, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600)
 """Seconds before each new try of an update that failed; after the last one it is failed."""
+
+UNREADABLE = "unreadable"
+"""The status of an update refused at translation (a field of the wrong type)."""
 
 Item = tuple[str, str | None, bytes]
 """(external id, chat id, payload) of one update."""
@@ -155,7 +158,11 @@ class Inbox:
             if row is None or row.status != "pending":
                 return
             translate = self.translators.get(Channel(row.channel))
-            event = await translate(row.payload) if translate else None
+            try:
+                event = await translate(row.payload) if translate else None
+            except UnreadableUpdate as refused:  # a wrong field stays wrong: no retry
+                await asyncio.to_thread(self._refuse, inbound_id, refused)
+                return
             if event is None:
                 await asyncio.to_thread(self._mark, inbound_id, "ignored")
                 return
@@ -178,7 +185,10 @@ class Inbox:
                 "inbound update failed",
                 extra={"inbound_id": inbound_id, "error": type(error).__name__},
             )
-            await asyncio.to_thread(self._retry_later, inbound_id, type(error).__name__)
+            try:
+                await asyncio.to_thread(self._retry_later, inbound_id, type(error).__name__)
+            except Exception as again:  # the database is away too: still pending, found again
+                log.warning("inbound retry not scheduled", extra={"error": type(again).__name__})
 
     async def quiet(self) -> None:
         """Waits for a QUIET_SECONDS pause in arrivals, or until the burst is YIELD_SECONDS old."""
@@ -188,6 +198,16 @@ class Inbox:
             if quiet_for >= QUIET_SECONDS:
                 return
             await asyncio.sleep(QUIET_SECONDS - quiet_for)
+
+    def _refuse(self, inbound_id: int, refused: UnreadableUpdate) -> None:
+        """Records an update as unreadable; re-prompts its reporter in the same turn if known."""
+        log.warning(
+            "inbound update unreadable", extra={"inbound_id": inbound_id, "reason": refused.reason}
+        )
+        if refused.reply_to is None:
+            self._mark(inbound_id, UNREADABLE, refused.reason)
+            return
+        self.runner.handle(refused.reply_to, inbound_id=inbound_id, outcome=UNREADABLE)
 
     def _retry_later(self, inbound_id: int, error: str) -> None:
         """Counts a failed try; schedules the next, or marks the update failed after the last."""

@@ -56,11 +56,14 @@ class Runner:
         self.on_commit = on_commit
         self.after_turn = list(after_turn)
 
-    def handle(self, event: InboundEvent, *, inbound_id: int | None = None) -> TurnResult | None:
-        """Runs one reporter turn (None when the inbox row was already processed)."""
+    def handle(
+        self, event: InboundEvent, *, inbound_id: int | None = None, outcome: str = "processed"
+    ) -> TurnResult | None:
+        """Runs one reporter turn (None when the inbox row was already processed); the row is
+        marked `outcome` in the turn's transaction."""
         for attempt in range(3):
             try:
-                result = self._handle_once(event, inbound_id)
+                result = self._handle_once(event, inbound_id, outcome)
             except StaleConversation:
                 log.info("turn retried after a concurrent save", extra={"attempt": attempt})
                 continue
@@ -69,7 +72,9 @@ class Runner:
             return result
         raise StaleConversation(0, -1)
 
-    def _handle_once(self, event: InboundEvent, inbound_id: int | None) -> TurnResult | None:
+    def _handle_once(
+        self, event: InboundEvent, inbound_id: int | None, outcome: str
+    ) -> TurnResult | None:
         with db.session(self.engine) as session:
             reporter = queries.get_or_create_reporter(
                 session=session, channel=event.channel.value, channel_user_id=event.user_id
@@ -98,7 +103,7 @@ class Runner:
                 queries.mark_inbound(
                     session=session,
                     inbound_id=inbound_id,
-                    status="processed",
+                    status=outcome,
                     step_id=state.step_id if state else None,
                 )
             return result

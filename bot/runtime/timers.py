@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col
 
 from bot.runtime.delivery import Dispatcher
@@ -23,6 +25,7 @@ from bot.safety import next_safe_time, release_deferred, run_retention
 from bot.settings import Settings
 from flows.vocabulary import Timeout, TimerKind
 from storage import db, outbox, queries
+from storage.errors import StorageError
 from storage.models import Conversation, Reporter
 
 log = logging.getLogger(__name__)
@@ -87,6 +90,20 @@ def reap_leases(engine: Engine) -> int:
         return outbox.reap_outbox_leases(session=session, now=utcnow())
 
 
+def quietly(job: Callable[[], Awaitable[None]], name: str) -> Callable[[], Awaitable[None]]:
+    """Runs one tick of a job; a database that is away costs one warning, not a traceback."""
+
+    async def tick() -> None:
+        try:
+            await job()
+        except (SQLAlchemyError, StorageError, OSError) as error:  # the next tick tries again
+            extra = {"job": name, "error": type(error).__name__}
+            log.warning("tick skipped: database unavailable", extra=extra)
+
+    tick.__qualname__ = f"Ticker.{name}"  # how the scheduler's own lines name it
+    return tick
+
+
 class Ticker:
     """Owns the scheduler and its three idempotent jobs."""
 
@@ -113,10 +130,15 @@ class Ticker:
             "replace_existing": True,
             "misfire_grace_time": None,
         }
-        self.scheduler.add_job(self.timers, id="tick:timers", seconds=self.seconds, **common)
-        self.scheduler.add_job(self.leases, id="tick:leases", seconds=self.seconds, **common)
-        self.scheduler.add_job(self.retry_inbox, id="tick:inbox", seconds=self.seconds, **common)
-        self.scheduler.add_job(self.safe_times, id="tick:safe", seconds=self.seconds, **common)
+        for name, job in (
+            ("timers", self.timers),
+            ("leases", self.leases),
+            ("inbox", self.retry_inbox),
+            ("safe", self.safe_times),
+        ):
+            self.scheduler.add_job(
+                quietly(job, name), id=f"tick:{name}", seconds=self.seconds, **common
+            )
         if self.settings is not None and self.settings.safety.retention_enabled:
             self.scheduler.add_job(self.retention, id="tick:retention", seconds=60, **common)
         self.scheduler.start()

@@ -185,7 +185,7 @@ def command(settings: Settings) -> int:
     from bot.safety.keys import install
 
     install(settings)
-    engine = db.make_engine(settings.database.url)
+    engine = db.make_engine(settings.database.url, settings.database.timeouts(worker=True))
     try:
         counts = run_once(engine, settings, force=True)
     finally:

@@ -75,10 +75,12 @@ def after_commit(session: Session) -> None:
 
 async def listen(engine: Engine, retry_seconds: float = 1.0, channel: str = CHANNEL) -> None:
     """Relays other processes' notifications to this process's dispatchers until cancelled."""
-    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    params = db.connect_params(engine)
     while True:
         try:
-            async with await psycopg.AsyncConnection.connect(url, autocommit=True) as connection:
+            async with await psycopg.AsyncConnection.connect(
+                **params, autocommit=True
+            ) as connection:
                 await connection.execute(f"LISTEN {channel}")
                 notify()  # whatever was committed while nobody listened
                 async for _ in connection.notifies():

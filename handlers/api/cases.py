@@ -25,11 +25,12 @@ from handlers.api.schemas import (
     StatusBody,
     TextBody,
 )
+from handlers.json_depth import DepthCheckedRoute
 from storage.escalation_models import Caseworker
 from storage.models import Case
 from storage.types import utcnow
 
-router = APIRouter(prefix="/api/v1", tags=["caseworkers"])
+router = APIRouter(prefix="/api/v1", tags=["caseworkers"], route_class=DepthCheckedRoute)
 
 
 def _result(handoff: HandoffDep, case: Case, outcome: Outcome, who: Caseworker) -> ActionResult:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, HTTPException, Query
 
 from bot.casework.rights import resolving as data_requests
 from bot.casework.rights.resolving import Kind, Outcome
 from handlers.api.deps import CurrentCaseworker, HandoffDep
 from handlers.api.safety_schemas import DataRequestPublic, DataRequestsPublic, ResolveRequestBody
+from handlers.ids import RowId
+from handlers.json_depth import DepthCheckedRoute
 from storage.types import utcnow
 
-router = APIRouter(tags=["data requests"])
+router = APIRouter(tags=["data requests"], route_class=DepthCheckedRoute)
 
 
 @router.get("/data-requests")
@@ -35,7 +37,7 @@ def list_requests(
 
 @router.post("/data-requests/{request_id}/resolve")
 def resolve(
-    request_id: Annotated[int, Path(ge=1)],
+    request_id: RowId,
     who: CurrentCaseworker,
     handoff: HandoffDep,
     body: ResolveRequestBody,

@@ -23,9 +23,11 @@ from handlers.api.safety_schemas import (
     ReferralResult,
 )
 from handlers.api.schemas import CaseDetail, TimelineEntry
+from handlers.ids import RowId
+from handlers.json_depth import DepthCheckedRoute
 from storage.types import utcnow
 
-router = APIRouter(tags=["safety"])
+router = APIRouter(tags=["safety"], route_class=DepthCheckedRoute)
 
 
 def read_reason(
@@ -132,7 +134,7 @@ def evidence(
     who: CurrentCaseworker,
     handoff: HandoffDep,
     files: Annotated[FileStore, Depends(get_files)],
-    attachment_id: int,
+    attachment_id: RowId,
     reason: ReadReason,
 ) -> Response:
     """Returns one file of the case: a photo without EXIF or GPS, never its original; audited."""

@@ -21,6 +21,7 @@ from flows.vocabulary import N_
 from handlers.console import words
 from handlers.console.deps import ConsoleDep, SignedInStaff, Staff, get_console
 from handlers.console.pages import PREFIX, bar_context, locale_of
+from handlers.ids import in_range
 from storage.models import Case
 from storage.types import utcnow
 
@@ -154,7 +155,7 @@ async def evidence(
 ) -> Response:
     """Returns a file of the case as caseworkers may see it (a photo without EXIF); audited."""
     reason = request.query_params.get("reason", "casework")
-    if reason not in REASONS or not 0 < attachment_id < 2**31:
+    if reason not in REASONS or not in_range(attachment_id):
         raise CaseNotFound()
     try:
         data, media_type = await run_in_threadpool(

@@ -19,11 +19,12 @@ from escalation.delivery import signing
 from escalation.offices import ANY_OFFICE
 from escalation.status import InvalidTransition
 from handlers.api.deps import HandoffDep
+from handlers.json_depth import DepthCheckedRoute
 from storage import escalations
 from storage.models import Case
 from storage.types import utcnow
 
-router = APIRouter(prefix="/api/v1", tags=["callbacks"])
+router = APIRouter(prefix="/api/v1", tags=["callbacks"], route_class=DepthCheckedRoute)
 MAX_BODY = 64 * 1024
 
 

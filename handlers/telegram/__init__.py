@@ -16,6 +16,7 @@ from handlers.telegram.processing import Processor
 from handlers.telegram.routes import build_router
 from handlers.telegram.sender import TelegramSender
 from handlers.telegram.translate import TelegramTranslator
+from handlers.unavailable import outage_of
 from handlers.webhook_routes import add_webhook_routes
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,13 @@ def register(core: Core, app: FastAPI) -> None:
     sender = TelegramSender(driver, pacer, ledger)
     core.add_channel(Channel.TELEGRAM, sender, translator)
     core.inbox.schedulers[Channel.TELEGRAM] = processor.submit
-    add_webhook_routes(app, build_router(processor, settings.telegram.webhook_secret))
+    router = build_router(
+        processor,
+        settings.telegram.webhook_secret,
+        outage_of(app),
+        settings.database.record_wait_seconds,
+    )
+    add_webhook_routes(app, router)
     app.state.telegram = processor
     if settings.telegram.webhook_url is None:
         poller = Poller(driver, processor, settings.telegram.poll_timeout)

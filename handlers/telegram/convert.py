@@ -68,7 +68,7 @@ def utc(value: Any) -> dt.datetime:
 def message(msg: Any, *, edited: bool) -> TgMessage:
     """Returns one message: its text, command, file, place or contact."""
     sender = msg.from_user
-    text = msg.text or msg.caption or ""
+    text = _text(msg.text) or _text(msg.caption)
     command = split_command(text) if _starts_with_command(msg) else None
     at = utc(msg.edit_date if edited and msg.edit_date else msg.date)
     found = media(msg)
@@ -92,6 +92,15 @@ def message(msg: Any, *, edited: bool) -> TgMessage:
         service=not understood and any(getattr(msg, f, None) for f in SERVICE_FIELDS),
         unsupported=not understood,
     )
+
+
+def _text(value: Any) -> str:
+    """Returns a text field; PTB takes a number or an object there as it comes: BadUpdate."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BadUpdate("a text field is not a string")
+    return value
 
 
 def _starts_with_command(msg: Any) -> bool:
@@ -137,7 +146,7 @@ def callback(query: Any) -> TgCallback:
     return TgCallback(
         id=str(query.id),
         user_id=int(query.from_user.id),
-        data=query.data,
+        data=_text(query.data) or None,
         language_code=query.from_user.language_code,
         chat_id=int(shown.chat.id) if shown is not None else None,
         chat_type=chat_type(shown.chat.type) if shown is not None else None,

@@ -11,7 +11,9 @@ from typing import Any
 
 from bot.envelopes import Channel
 from bot.runtime.inbox import Inbox, inbox_recorder
+from handlers.json_depth import too_deep
 from handlers.telegram.updates import BadUpdate
+from handlers.unavailable import DOWN
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,8 @@ class Keys:
 
 def peek(body: bytes) -> Keys:
     """Returns an update's id and chat from its JSON; raises BadUpdate for anything else."""
+    if too_deep(body):
+        raise BadUpdate("nested too deep")
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -102,6 +106,9 @@ class Processor:
         try:
             async with lock, self._turns:
                 await self.inbox.process(inbound_id)
+        except DOWN as error:  # the database is away: the row stays pending for the ticker
+            extra = {"inbound_id": inbound_id, "error": type(error).__name__}
+            log.warning("telegram update left pending: database unavailable", extra=extra)
         except Exception:  # the row stays pending: the ticker tries it again
             log.exception("telegram update failed", extra={"inbound_id": inbound_id})
         finally:

@@ -1,4 +1,8 @@
-"""POST /webhooks/telegram: check the secret header, record the update, answer 200 at once."""
+"""POST /webhooks/telegram: check the secret header, record the update, answer 200 at once.
+
+While the database is down or silent the answer is 503 within DATABASE_RECORD_WAIT_SECONDS:
+Telegram sends the update again later, and the update's id keeps a repeat from counting twice.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from pydantic import SecretStr
 
 from handlers.telegram.processing import MAX_BODY, Processor
 from handlers.telegram.updates import BadUpdate
+from handlers.unavailable import DatabaseDown, Outage, unavailable, within
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -23,8 +28,10 @@ def secret_status(given: str | None, secret: SecretStr | None) -> int | None:
     return None if hmac.compare_digest(given.encode("latin-1"), expected) else 403
 
 
-def build_router(processor: Processor, secret: SecretStr | None) -> APIRouter:
-    """Returns the webhook route, bound to the channel's processor and secret."""
+def build_router(
+    processor: Processor, secret: SecretStr | None, outage: Outage, wait_seconds: float
+) -> APIRouter:
+    """Returns the webhook route, bound to the channel's processor, secret and outage log."""
     router = APIRouter(tags=["telegram"])
 
     @router.post("/webhooks/telegram")
@@ -37,9 +44,11 @@ def build_router(processor: Processor, secret: SecretStr | None) -> APIRouter:
         if len(body) > MAX_BODY:
             return Response(status_code=413)
         try:
-            await processor.record(body)
+            await within(processor.record(body), wait_seconds, outage, "telegram webhook")
         except BadUpdate:
             return Response(status_code=400)
+        except DatabaseDown:
+            return unavailable()
         return Response(status_code=200)
 
     return router

@@ -13,13 +13,14 @@ from typing import Any
 from bot.casework.invitations import invite_once
 from bot.casework.notices import Notice
 from bot.core import Core
-from bot.envelopes import Channel, InboundEvent, StoredMedia
+from bot.envelopes import Channel, InboundEvent, StoredMedia, UnreadableUpdate
 from bot.safety.quick_exit import ChatLedger, Direction
 from bot.safety.reachability import mark_reachable, mark_unreachable
 from flows.commands import COMMAND_PREFIX
 from flows.vocabulary import N_, Command, ContactRef, InputKind, Locale
 from handlers.telegram.drivers import Driver
 from handlers.telegram.group_callbacks import GroupPresses
+from handlers.telegram.processing import peek
 from handlers.telegram.updates import (
     BadUpdate,
     ChatType,
@@ -75,8 +76,7 @@ class TelegramTranslator:
         try:
             update = self.driver.parse(payload)
         except BadUpdate as error:
-            log.warning("unreadable telegram update", extra={"error": str(error)})
-            return None
+            raise unreadable(payload, str(error)) from None
         if update.member is not None:
             await asyncio.to_thread(self.membership, update.member)
             return None
@@ -214,6 +214,25 @@ class TelegramTranslator:
         queued = invite_once(self.core.engine, self.core.catalogs, notice)
         if queued is not None:
             self.core.dispatcher.wake()
+
+
+def unreadable(payload: bytes, reason: str) -> UnreadableUpdate:
+    """Returns the refusal of an update no library reads, naming its private chat if it has one.
+
+    Private chats have positive ids (groups and channels negative), so a readable positive chat id
+    is a reporter to re-prompt even when the rest of the update is not readable.
+    """
+    chat = peek(payload).chat_id
+    if chat is None or not chat.isdigit():
+        return UnreadableUpdate(reason)
+    event = InboundEvent(
+        channel=Channel.TELEGRAM,
+        chat_id=chat,
+        user_id=chat,
+        kind=InputKind.UNSUPPORTED,
+        at=dt.datetime.now(dt.UTC),
+    )
+    return UnreadableUpdate(reason, reply_to=event)
 
 
 def command(name: str, argument: str | None) -> tuple[Command, str | None] | None:

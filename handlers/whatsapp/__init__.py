@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from bot.core import Core
 from bot.envelopes import Channel
 from bot.whatsapp.recording import Memo
+from handlers.unavailable import outage_of
 from handlers.webhook_routes import add_webhook_routes
 from handlers.whatsapp import routes
 from handlers.whatsapp.client import GraphClient
@@ -46,6 +47,7 @@ def register(core: Core, app: FastAPI) -> None:
         verify_token=verify_token.get_secret_value() if verify_token else None,
         phone_number_id=phone_number_id,
         memo=memo,
+        outage=outage_of(app),
     )
     app.state.whatsapp = intake
     core.inbox.schedulers[Channel.WHATSAPP] = intake.schedule

@@ -15,7 +15,6 @@ from functools import partial
 from itertools import accumulate
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import Core
 from bot.runtime.inbox import recording_connection
@@ -27,10 +26,10 @@ from bot.whatsapp.recording import (
     record_incoming,
     record_incoming_async,
 )
+from handlers.unavailable import DOWN, DatabaseDown, Outage, within
 from handlers.whatsapp import payloads, signature
 from handlers.whatsapp.payloads import Item, moment
 from storage.db import is_postgres
-from storage.errors import StorageError
 from storage.inbox_batch import AsyncInbox
 
 log = logging.getLogger(__name__)
@@ -55,8 +54,10 @@ class Intake:
         verify_token: str | None,
         phone_number_id: str,
         memo: Memo | None = None,
+        outage: Outage | None = None,
     ) -> None:
         self.core, self.phone_number_id = core, phone_number_id
+        self.outage = outage or Outage()
         self._secret, self._verify_token = app_secret.encode(), verify_token
         self._recorder = recorder(core.engine, memo or Memo())
         self._tasks: set[asyncio.Task[None]] = set()
@@ -88,10 +89,11 @@ class Intake:
         if not items:
             return 200
         self.core.inbox.arrived()
+        recording = self._recorder.submit([incoming(item) for item in items])
+        wait = self.core.settings.database.record_wait_seconds
         try:
-            recorded = await self._recorder.submit([incoming(item) for item in items])
-        except (SQLAlchemyError, StorageError, OSError):
-            log.exception("webhook not recorded: database unavailable")
+            recorded = await within(recording, wait, self.outage, "whatsapp webhook")
+        except DatabaseDown:
             return 503
         fresh = [(r.chat_id, r.inbound_id) for r in recorded if r.inbound_id is not None]
         if fresh and self.core.inbox.hand_off is not None:  # the worker process runs the turns
@@ -138,6 +140,9 @@ class Intake:
             try:
                 async with self._turns:
                     await self.core.inbox.process(inbound_id)
+            except DOWN as error:  # the database is away: stays pending for the ticker
+                extra = {"inbound_id": inbound_id, "error": type(error).__name__}
+                log.warning("whatsapp update left pending: database unavailable", extra=extra)
             except Exception:  # stays pending: the ticker tries again
                 log.exception("whatsapp update not processed", extra={"inbound_id": inbound_id})
 

@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from handlers.json_depth import too_deep
+
 MAX_ID = 512
 """Longer ids are not Meta's: the item is skipped."""
 
@@ -50,6 +52,8 @@ class Notification:
 
 def parse(raw: bytes, phone_number_id: str | None) -> Notification:
     """Reads a verified body; raises BadBody when it is not a webhook body."""
+    if too_deep(raw):
+        raise BadBody("nested too deep")
     try:
         data = json.loads(raw)
     except ValueError as error:  # JSONDecodeError and UnicodeDecodeError

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 
+from handlers.unavailable import unavailable
 from handlers.whatsapp.intake import MAX_BODY, Intake
 
 router = APIRouter(tags=["whatsapp"])
@@ -34,4 +35,4 @@ async def receive(request: Request) -> Response:
         return Response(status_code=413)
     raw = await request.body()
     status = await intake_of(request).accept(raw, request.headers.get("x-hub-signature-256"))
-    return Response(status_code=status)
+    return unavailable() if status == 503 else Response(status_code=status)

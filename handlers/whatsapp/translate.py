@@ -16,7 +16,7 @@ import logging
 from typing import Any
 
 from bot.core import Core
-from bot.envelopes import Channel, InboundEvent, StoredMedia
+from bot.envelopes import Channel, InboundEvent, StoredMedia, UnreadableUpdate
 from bot.whatsapp import chats as wa_book
 from flows.vocabulary import ContactRef, InputKind, MediaKind
 from handlers.whatsapp.client import GraphClient, GraphError, GraphUnavailable
@@ -32,6 +32,10 @@ MEDIA_KINDS = {
     "audio": MediaKind.AUDIO,
     "voice": MediaKind.VOICE,  # the on-premises API's own type for voice notes
 }
+TEXT_FIELDS = {"text": "body", "button": "text"}
+"""Where a message type carries the reporter's words."""
+TYPED = frozenset({*TEXT_FIELDS, "interactive", "location", *MEDIA_KINDS})
+"""Message types whose part must be an object."""
 SILENT = frozenset({"reaction", "system", "request_welcome", "ephemeral"})
 """Message types that are never an answer: no turn, no reply."""
 
@@ -93,6 +97,9 @@ class Translator:
         self, kind: str, message: dict[str, Any], base: dict[str, Any]
     ) -> InboundEvent:
         found = message.get(kind)
+        if (kind in TYPED and not isinstance(found, dict)) or _wrong_text(kind, found):
+            reprompt = InboundEvent(kind=InputKind.UNSUPPORTED, **base)
+            raise UnreadableUpdate(f"{kind} of the wrong type", reprompt)
         body: dict[str, Any] = found if isinstance(found, dict) else {}
         if kind == "text" and isinstance(body.get("body"), str):
             return InboundEvent(kind=InputKind.TEXT, text=body["body"], **base)
@@ -167,6 +174,12 @@ class Translator:
             await self.client.mark_read(message_id)
         except (GraphError, GraphUnavailable):
             log.info("read receipt not sent")
+
+
+def _wrong_text(kind: str, found: Any) -> bool:
+    """Tells whether a text or a button's text is there but not a string."""
+    field = TEXT_FIELDS.get(kind)
+    return field is not None and isinstance(found, dict) and not isinstance(found.get(field), str)
 
 
 def hash_matches(data: bytes, expected: Any) -> bool:

@@ -70,13 +70,13 @@ async def test_malformed_bodies_get_4xx_never_500(
     assert inbound_count(harness) == 0
 
 
-async def test_valid_json_that_no_library_reads_is_recorded_and_ignored(harness: Harness) -> None:
+async def test_valid_json_that_no_library_reads_is_recorded_as_unreadable(harness: Harness) -> None:
     response = await harness.post(b'{"update_id": 77, "message": {"text": "no chat, no date"}}')
     await harness.settle()
     assert response.status_code == 200
     with db.session(harness.core.engine) as session:
         row = session.exec(select(models.InboundUpdate)).one()
-    assert (row.external_id, row.status) == ("77", "ignored")
+    assert (row.external_id, row.status, row.attempts) == ("77", "unreadable", 1)
     assert harness.fake.of("sendMessage") == []
 
 
