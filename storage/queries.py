@@ -28,8 +28,11 @@ from storage.outbox import (
     complete_outbox,
     enqueue_outbox,
     fail_outbox,
+    held_by,
     reap_outbox_leases,
+    renew_outbox_leases,
     retry_outbox,
+    settle_sent,
 )
 from storage.types import utcnow
 
@@ -41,15 +44,18 @@ __all__ = [
     "enqueue_outbox",
     "fail_outbox",
     "get_or_create_reporter",
+    "held_by",
     "lock_conversation",
     "mark_inbound",
     "next_case_reference",
     "pending_inbound",
     "reap_outbox_leases",
+    "renew_outbox_leases",
     "record_inbound",
     "record_inbound_many",
     "retry_outbox",
     "save_conversation",
+    "settle_sent",
 ]
 
 logger = logging.getLogger(__name__)
