@@ -124,7 +124,8 @@ class Crowd:
     """Seconds from posting each step to the first message that answered it."""
     presses: list[str] = field(default_factory=list)
     chats: dict[int, Sequence[Step]] = field(default_factory=dict)
-    stopped: asyncio.Event = field(default_factory=asyncio.Event)
+    progress: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set whenever an update was taken."""
 
     async def run(self, user_ids: Sequence[int], first_index: int = 0) -> None:
         """Runs one reporter per user id to the end of their script."""
@@ -162,6 +163,13 @@ class Crowd:
             chosen.append(self.targets[(first + 1) % len(self.targets)])
         statuses = await asyncio.gather(*(self.until_taken(target, body) for target in chosen))
         self.posted[int(update["update_id"])] = len(statuses)
+        self.progress.set()
+
+    async def taken(self, count: int) -> None:
+        """Waits until `count` updates were taken."""
+        while len(self.posted) < count:
+            self.progress.clear()
+            await self.progress.wait()
 
     async def until_taken(self, target: Instance, body: bytes) -> int:
         """Posts until the instance answers 200 (Telegram retries; here every 0.2 s)."""
