@@ -86,6 +86,8 @@ def build_core(
         owner,
         inbox_seconds=worker.inbox_lease_seconds,
         outbox_seconds=worker.outbox_lease_seconds,
+        inbox_held=lambda: inbox.in_flight,
+        outbox_held=lambda: dispatcher.sending,
     )
     ticker = Ticker(
         engine, runner, inbox, dispatcher, settings.worker.timer_tick_seconds, settings=settings

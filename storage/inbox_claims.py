@@ -12,6 +12,7 @@ same there. An owner renews its leases while it works; a dead owner's rows lapse
 
 import datetime as dt
 import logging
+from collections.abc import Collection
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, text, update
 from sqlalchemy.orm import aliased
@@ -94,13 +95,22 @@ def holds(*, session: Session, inbound_id: int, owner: str | None) -> bool:
     return owner is None or row.lease_owner == owner
 
 
-def renew_inbound(*, session: Session, owner: str, now: dt.datetime, seconds: float) -> int:
-    """Extends every lease owner still holds on a pending update; counts them."""
+def renew_inbound(
+    *,
+    session: Session,
+    owner: str,
+    now: dt.datetime,
+    seconds: float,
+    ids: Collection[int] | None = None,
+) -> int:
+    """Extends owner's leases on pending updates (only those of `ids`, if given); counts them."""
     stmt = (
         update(InboundUpdate)
         .where(col(InboundUpdate.lease_owner) == owner, col(InboundUpdate.status) == "pending")
         .values(lease_until=now + dt.timedelta(seconds=seconds))
     )
+    if ids is not None:
+        stmt = stmt.where(col(InboundUpdate.id).in_(list(ids)))
     return count_updated(session, stmt, col(InboundUpdate.id))
 
 

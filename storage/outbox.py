@@ -7,6 +7,7 @@ whose lease lapsed (and whose message another took over) cannot overwrite the ne
 """
 
 import logging
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -111,14 +112,21 @@ def claim_outbox(
 
 
 def renew_outbox_leases(
-    *, session: Session, owner: str, now: datetime, lease_seconds: float
+    *,
+    session: Session,
+    owner: str,
+    now: datetime,
+    lease_seconds: float,
+    ids: Collection[int] | None = None,
 ) -> int:
-    """Extends the lease of every message owner is still sending; counts them."""
+    """Extends owner's leases on messages being sent (those of `ids`, if given); counts them."""
     stmt = (
         update(OutboxMessage)
         .where(col(OutboxMessage.status) == "sending", col(OutboxMessage.lease_owner) == owner)
         .values(lease_until=now + timedelta(seconds=lease_seconds))
     )
+    if ids is not None:
+        stmt = stmt.where(col(OutboxMessage.id).in_(list(ids)))
     return count_updated(session, stmt, col(OutboxMessage.id))
 
 

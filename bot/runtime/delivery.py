@@ -93,6 +93,8 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._chats: set[asyncio.Task[None]] = set()
+        self.sending: set[int] = set()
+        """The messages being sent right now (their leases are renewed)."""
         self.forward: Callable[[], None] | None = None
         """Set where another process (the worker) sends: wake() tells that one instead."""
 
@@ -164,10 +166,17 @@ class Dispatcher:
     async def _send_chat(self, row: models.OutboxMessage | None) -> None:
         """Sends one chat's messages in order, each settled before the next is claimed."""
         while row is not None:
-            outcome = await self._send_one(row)
-            if not outcome.sent:
-                return
-            row = await asyncio.to_thread(self._sent_then_next, row, outcome.external_id)
+            self.sending.add(row.id or 0)
+            try:
+                outcome = await self._send_one(row)
+                following = None
+                if outcome.sent:
+                    following = await asyncio.to_thread(
+                        self._sent_then_next, row, outcome.external_id
+                    )
+            finally:  # a failure to settle leaves the lease to lapse: the row is sent again
+                self.sending.discard(row.id or 0)
+            row = following
 
     async def _send_one(self, row: models.OutboxMessage) -> Outcome:
         assert row.id is not None

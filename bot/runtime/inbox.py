@@ -162,6 +162,7 @@ class Inbox:
 
     async def process(self, inbound_id: int) -> None:
         """Translates and runs one recorded update; failures stay pending for a retry."""
+        self.in_flight.add(inbound_id)  # its claim is renewed while it is processed
         try:
             await self._process(inbound_id)
         finally:

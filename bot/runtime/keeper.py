@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Engine
@@ -31,14 +32,30 @@ def process_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+Held = Callable[[], Collection[int]]
+"""Returns the ids of the rows this process is working on right now."""
+
+
 class LeaseKeeper:
-    """Renews the owner's inbox and outbox leases until stopped; then frees its inbox claims."""
+    """Renews the leases of the rows in hand until stopped; then frees its inbox claims.
+
+    Only rows a task is working on are renewed: a row whose task failed without settling it
+    lapses, and is taken again (by this process or another) like a dead process's row.
+    """
 
     def __init__(
-        self, engine: Engine, owner: str, *, inbox_seconds: float, outbox_seconds: float
+        self,
+        engine: Engine,
+        owner: str,
+        *,
+        inbox_seconds: float,
+        outbox_seconds: float,
+        inbox_held: Held = tuple,
+        outbox_held: Held = tuple,
     ) -> None:
         self.engine, self.owner = engine, owner
         self.inbox_seconds, self.outbox_seconds = inbox_seconds, outbox_seconds
+        self.inbox_held, self.outbox_held = inbox_held, outbox_held
         self.every = min(inbox_seconds, outbox_seconds) / RENEWALS_PER_LEASE
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="lease-keeper")
         self._task: asyncio.Task[None] | None = None
@@ -58,16 +75,28 @@ class LeaseKeeper:
             await loop.run_in_executor(self._executor, self.release)
         self._executor.shutdown(wait=False)
 
-    def renew(self) -> int:
-        """Extends every lease the owner holds; returns how many rows it extended."""
+    def renew(self, inbox_ids: Collection[int], outbox_ids: Collection[int]) -> int:
+        """Extends the leases of the rows given; returns how many rows it extended."""
         now = dt.datetime.now(dt.UTC)
+        renewed = 0
         with db.session(self.engine) as session:
-            held = inbox_claims.renew_inbound(
-                session=session, owner=self.owner, now=now, seconds=self.inbox_seconds
-            )
-            return held + outbox.renew_outbox_leases(
-                session=session, owner=self.owner, now=now, lease_seconds=self.outbox_seconds
-            )
+            if inbox_ids:
+                renewed += inbox_claims.renew_inbound(
+                    session=session,
+                    owner=self.owner,
+                    now=now,
+                    seconds=self.inbox_seconds,
+                    ids=inbox_ids,
+                )
+            if outbox_ids:
+                renewed += outbox.renew_outbox_leases(
+                    session=session,
+                    owner=self.owner,
+                    now=now,
+                    lease_seconds=self.outbox_seconds,
+                    ids=outbox_ids,
+                )
+        return renewed
 
     def release(self) -> int:
         """Frees the owner's claims on updates not processed; returns how many."""
@@ -77,8 +106,9 @@ class LeaseKeeper:
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
+            held = list(self.inbox_held()), list(self.outbox_held())  # read on the loop
             try:
-                await loop.run_in_executor(self._executor, self.renew)
+                await loop.run_in_executor(self._executor, self.renew, *held)
             except Exception as error:  # a lost database: try again at the next renewal
                 log.warning("lease renewal failed", extra={"error": type(error).__name__})
             await asyncio.sleep(self.every)
