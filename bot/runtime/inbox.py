@@ -186,13 +186,19 @@ class Inbox:
             )
 
     async def process_pending(self, limit: int = 100, grace_seconds: float = 10.0) -> int:
-        """Processes updates left pending (after a restart or a failure); returns how many."""
+        """Processes updates left pending (after a restart or a failure); returns how many.
+
+        A channel's updates go through its scheduler, after those of their chat in hand here.
+        """
         older_than = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=grace_seconds)
         claimed = await asyncio.to_thread(self.claim, limit, older_than)
-        ids = [inbound_id for inbound_id, _, _ in claimed if inbound_id not in self.in_flight]
-        for inbound_id in ids:
-            await self.process_pending_one(inbound_id)
-        return len(ids)
+        left = [row for row in claimed if row[0] not in self.in_flight]
+        for inbound_id, channel, chat_id in left:
+            if Channel(channel) in self.schedulers:
+                self.schedule(Channel(channel), inbound_id, chat_id or f"inbound:{inbound_id}")
+            else:
+                await self.process_pending_one(inbound_id)
+        return len(left)
 
     def claim(self, limit: int, received_before: dt.datetime | None = None) -> list[Claim]:
         """Claims due updates nobody holds for this process, in id order."""
@@ -215,7 +221,11 @@ class Inbox:
                 "inbound update failed",
                 extra={"inbound_id": inbound_id, "error": type(error).__name__},
             )
-            await asyncio.to_thread(self._retry_later, inbound_id, type(error).__name__)
+            await self.failed(inbound_id, error)
+
+    async def failed(self, inbound_id: int, error: Exception) -> None:
+        """Counts a failed try of an update and frees it until its next try is due."""
+        await asyncio.to_thread(self._retry_later, inbound_id, type(error).__name__)
 
     async def quiet(self) -> None:
         """Waits for a QUIET_SECONDS pause in arrivals, or until the burst is YIELD_SECONDS old."""

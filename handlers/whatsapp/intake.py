@@ -9,6 +9,7 @@ processed by the ticker after a restart.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 from functools import partial
@@ -138,8 +139,10 @@ class Intake:
             try:
                 async with self._turns:
                     await self.core.inbox.process(inbound_id)
-            except Exception:  # stays pending: the ticker tries again
+            except Exception as error:  # tried again on the inbox's schedule
                 log.exception("whatsapp update not processed", extra={"inbound_id": inbound_id})
+                with contextlib.suppress(Exception):  # else its claim lapses and it is retaken
+                    await self.core.inbox.failed(inbound_id, error)
 
 
 Recorder = (
