@@ -111,15 +111,14 @@ async def test_two_instances_on_one_database_do_each_update_once_in_order(
     for user_id in started.chats:
         assert texts(started.observer.messages(str(user_id))) == expected[started.chats[user_id]]
     answered = Counter(c.params["callback_query_id"] for c in bot_api.of("answerCallbackQuery"))
-    for press in crowd.presses:
-        assert answered[press] == 1, press
+    assert {press: answered[press] for press in crowd.presses if answered[press] != 1} == {}
     ours = {str(chat) for chat in crowd.chats}
     edits = Counter(
         (str(c.params["chat_id"]), c.params["message_id"])
         for c in bot_api.of("editMessageReplyMarkup")
         if str(c.params["chat_id"]) in ours
     )
-    assert set(edits.values()) == {1}
+    assert {key: times for key, times in edits.items() if times != 1} == {}
     assert len(edits) == len(crowd.presses)
 
     assert sum(1 for times in crowd.posted.values() if times == 2) >= 50  # a fifth of 380
