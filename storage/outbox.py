@@ -181,21 +181,6 @@ def complete_outbox(*, session: Session, message_id: int, external_id: str | Non
     return _save(session, row)
 
 
-def release_outbox(*, session: Session, message_ids: list[int]) -> None:
-    """Return claimed messages that were not tried to the queue, without counting an attempt."""
-    session.exec(
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(message_ids), col(OutboxMessage.status) == "sending")
-        .values(
-            status="pending",
-            lease_until=None,
-            lease_owner=None,
-            attempts=col(OutboxMessage.attempts) - 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-
-
 def retry_outbox(
     *, session: Session, message_id: int, at: datetime, error: str, refund_attempt: bool = False
 ) -> OutboxMessage:
