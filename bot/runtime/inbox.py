@@ -119,7 +119,8 @@ class Inbox:
         """Called after each update is done (the worker's pump looks again: an update of the
         same chat that another process took in may be this one's to process now)."""
         self.in_flight: set[int] = set()
-        """Updates scheduled here and not yet processed: the ticker's retry leaves them alone."""
+        """Updates scheduled or being processed here: their claims are renewed (the keeper),
+        and the ticker's retry leaves them alone."""
         self._serial = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_arrival = self._burst_began = 0.0
