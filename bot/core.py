@@ -11,7 +11,16 @@ from bot.casework import escalation_hook
 from bot.envelopes import Channel
 from bot.evidence import FileStore
 from bot.i18n import Catalogs
-from bot.runtime import Dispatcher, Inbox, Runner, Sender, Ticker, Translator
+from bot.runtime import (
+    Dispatcher,
+    Inbox,
+    LeaseKeeper,
+    Runner,
+    Sender,
+    Ticker,
+    Translator,
+    process_owner,
+)
 from bot.safety import install_keys, load_contacts, quick_exit_hook
 from bot.settings import Settings
 from flows.context import Context
@@ -30,6 +39,8 @@ class Core:
     inbox: Inbox
     ticker: Ticker
     files: FileStore
+    keeper: LeaseKeeper
+    """Renews this process's claims on inbox and outbox rows (started where turns run)."""
     background: list[Callable[[], Coroutine[object, object, None]]] = field(default_factory=list)
     """Long-running tasks a channel adds (long polling, say), started with the app."""
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -61,7 +72,9 @@ def build_core(
         settings.database.url, settings.database.timeouts(worker=worker)
     )
     catalogs = Catalogs()
-    dispatcher = Dispatcher(engine, senders, lease_seconds=settings.worker.outbox_lease_seconds)
+    leases = settings.worker
+    owner = process_owner()
+    dispatcher = Dispatcher(engine, senders, lease_seconds=leases.outbox_lease_seconds, owner=owner)
     runner = Runner(
         engine,
         catalogs,
@@ -69,7 +82,17 @@ def build_core(
         on_commit=dispatcher.wake,
         after_turn=[escalation_hook(settings), quick_exit_hook(catalogs)],
     )
-    inbox = Inbox(engine, runner, translators)
+    inbox = Inbox(
+        engine, runner, translators, owner=owner, lease_seconds=leases.inbox_lease_seconds
+    )
+    keeper = LeaseKeeper(
+        engine,
+        owner,
+        inbox_seconds=leases.inbox_lease_seconds,
+        outbox_seconds=leases.outbox_lease_seconds,
+        inbox_held=lambda: inbox.in_flight,
+        outbox_held=lambda: dispatcher.sending,
+    )
     ticker = Ticker(
         engine, runner, inbox, dispatcher, settings.worker.timer_tick_seconds, settings=settings
     )
@@ -82,4 +105,5 @@ def build_core(
         inbox=inbox,
         ticker=ticker,
         files=FileStore(settings.files.store),
+        keeper=keeper,
     )

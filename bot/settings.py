@@ -228,8 +228,12 @@ class WorkerSettings(BaseSettings):
     """How much the worker process gives way to the webhook process when both want the CPU."""
     timer_tick_seconds: float = Field(default=30.0, gt=0, validation_alias="TIMER_TICK_SECONDS")
     """How often reminders, expiries and the inbox retry are checked."""
-    outbox_lease_seconds: int = Field(default=60, gt=0, validation_alias="OUTBOX_LEASE_SECONDS")
-    """How long a sender holds an outgoing message before another may take it over."""
+    outbox_lease_seconds: float = Field(default=5, gt=0, validation_alias="OUTBOX_LEASE_SECONDS")
+    """How long a sender's claim on an outgoing message lasts unless renewed (it renews it while
+    sending): a sender that died leaves its message to another process for this long at most."""
+    inbox_lease_seconds: float = Field(default=5, gt=0, validation_alias="INBOX_LEASE_SECONDS")
+    """How long a worker's claim on a received update lasts unless renewed (it renews it while
+    working): the updates of a worker that died wait this long at most for another."""
 
 
 class DemoSettings(BaseSettings):

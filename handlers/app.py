@@ -60,7 +60,9 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         tasks: list[asyncio.Task[None]] = []
-        if background and role is not Role.INTAKE:
+        turns_here = background and role is not Role.INTAKE
+        if turns_here:
+            core.keeper.start()
             tasks.append(asyncio.create_task(core.dispatcher.run()))
             tasks.extend(asyncio.create_task(start()) for start in core.background)
             core.ticker.start()
@@ -80,6 +82,8 @@ def create_app(
             await asyncio.gather(*tasks, return_exceptions=True)
             for stop in core.on_stop:
                 await stop()
+            if turns_here:  # after the work in hand: what is left goes to a successor at once
+                await core.keeper.stop()
             core.engine.dispose()
 
     app = FastAPI(title="Suara", version="0.1.0", lifespan=lifespan)

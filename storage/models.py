@@ -95,6 +95,7 @@ class InboundUpdate(_Row, table=True):
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
         Index(None, "status", "received_at"),
+        Index(None, "channel", "chat_id", "status"),
     )
 
     channel: str
@@ -108,6 +109,10 @@ class InboundUpdate(_Row, table=True):
     error: str | None = None
     step_id: str | None = None
     next_attempt_at: datetime | None = _utc()
+    lease_owner: str | None = None
+    """The process that claimed the update to process it (None: free to claim)."""
+    lease_until: datetime | None = _utc()
+    """When the claim lapses unless its owner renews it (the owner died: another may take it)."""
 
 
 class Case(_Row, table=True):
@@ -190,6 +195,8 @@ class OutboxMessage(_Row, table=True):
     attempts: int = 0
     next_attempt_at: datetime = _utc_now()
     lease_until: datetime | None = _utc()
+    lease_owner: str | None = None
+    """The process sending the message; its outcome is written only under this owner."""
     external_id: str | None = None
     error: str | None = None
     sent_at: datetime | None = _utc()

@@ -1,14 +1,17 @@
 """The outgoing-message outbox: enqueue in the turn's transaction, claim with a lease, settle.
 
 Order is per chat: a message is claimable only when no earlier message of the same chat is still
-pending or sending, so a chat never receives message n+1 before message n.
+pending or sending, so a chat never receives message n+1 before message n. Each message is
+settled on its own as soon as its send is done, under the claim's owner and attempt, so a sender
+whose lease lapsed (and whose message another took over) cannot overwrite the newer outcome.
 """
 
 import logging
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, update
+from sqlalchemy import and_, exists, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -52,11 +55,17 @@ def claim_outbox(
     *,
     session: Session,
     now: datetime,
-    lease_seconds: int,
+    lease_seconds: float,
     limit: int,
     channel: str | None = None,
+    owner: str | None = None,
+    chat_id: str | None = None,
 ) -> list[OutboxMessage]:
-    """Lease due messages that head their chat's queue: status sending, attempts + 1."""
+    """Lease messages that head their chat's queue: status sending, attempts + 1.
+
+    A message is due when pending and its time has come, or when its sender's lease lapsed (the
+    sender died mid-send): then it is sent again, at once and before the rest of its chat.
+    """
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
         col(earlier.channel) == col(OutboxMessage.channel),
@@ -64,13 +73,15 @@ def claim_outbox(
         col(earlier.id) < col(OutboxMessage.id),
         col(earlier.status).in_(_UNSETTLED),
     )
-    query = select(col(OutboxMessage.id)).where(
-        col(OutboxMessage.status) == "pending",
-        col(OutboxMessage.next_attempt_at) <= now,
-        ~blocked,
+    due = or_(
+        and_(col(OutboxMessage.status) == "pending", col(OutboxMessage.next_attempt_at) <= now),
+        and_(col(OutboxMessage.status) == "sending", col(OutboxMessage.lease_until) < now),
     )
+    query = select(col(OutboxMessage.id)).where(due, ~blocked)
     if channel is not None:
         query = query.where(col(OutboxMessage.channel) == channel)
+    if chat_id is not None:
+        query = query.where(col(OutboxMessage.chat_id) == chat_id)
     query = (
         query.order_by(col(OutboxMessage.id))
         .limit(limit)
@@ -84,6 +95,7 @@ def claim_outbox(
         .where(col(OutboxMessage.id).in_(ids))
         .values(
             status="sending",
+            lease_owner=owner,
             lease_until=now + timedelta(seconds=lease_seconds),
             attempts=col(OutboxMessage.attempts) + 1,
         )
@@ -99,36 +111,74 @@ def claim_outbox(
     return list(session.exec(claimed))
 
 
+def renew_outbox_leases(
+    *,
+    session: Session,
+    owner: str,
+    now: datetime,
+    lease_seconds: float,
+    ids: Collection[int] | None = None,
+) -> int:
+    """Extends owner's leases on messages being sent (those of `ids`, if given); counts them."""
+    stmt = (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.status) == "sending", col(OutboxMessage.lease_owner) == owner)
+        .values(lease_until=now + timedelta(seconds=lease_seconds))
+    )
+    if ids is not None:
+        stmt = stmt.where(col(OutboxMessage.id).in_(list(ids)))
+    return count_updated(session, stmt, col(OutboxMessage.id))
+
+
+def settle_sent(
+    *, session: Session, message_id: int, owner: str, attempt: int, external_id: str | None
+) -> bool:
+    """Marks a message sent if owner still holds that attempt of it; tells whether it did."""
+    stmt = (
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == message_id,
+            col(OutboxMessage.status) == "sending",
+            col(OutboxMessage.lease_owner) == owner,
+            col(OutboxMessage.attempts) == attempt,
+        )
+        .values(
+            status="sent",
+            external_id=external_id,
+            sent_at=utcnow(),
+            lease_until=None,
+            lease_owner=None,
+            error=None,
+        )
+    )
+    if count_updated(session, stmt, col(OutboxMessage.id)):
+        return True
+    logger.warning("sent message was taken over meanwhile", extra={"outbox_id": message_id})
+    return False
+
+
+def held_by(*, session: Session, message_id: int, owner: str | None, attempt: int) -> bool:
+    """Tells whether owner still holds that attempt of a message (always, without an owner)."""
+    if owner is None:
+        return True
+    row = session.get(OutboxMessage, message_id, populate_existing=True, with_for_update=True)
+    return (
+        row is not None
+        and row.status == "sending"
+        and row.lease_owner == owner
+        and row.attempts == attempt
+    )
+
+
 def complete_outbox(*, session: Session, message_id: int, external_id: str | None) -> OutboxMessage:
     """Mark a message sent, keeping the channel's message id."""
     row = _get(session, message_id)
     row.status = "sent"
     row.external_id = external_id
     row.sent_at = utcnow()
-    row.lease_until = None
+    row.lease_until = row.lease_owner = None
     row.error = None
     return _save(session, row)
-
-
-def complete_outbox_many(*, session: Session, sent: list[tuple[int, str | None]]) -> None:
-    """Mark several messages sent, each with the channel's message id, in one statement."""
-    now = utcnow()
-    rows = [
-        {"id": message_id, "status": "sent", "external_id": external_id, "sent_at": now}
-        | {"lease_until": None, "error": None}
-        for message_id, external_id in sent
-    ]
-    session.execute(update(OutboxMessage), rows)
-
-
-def release_outbox(*, session: Session, message_ids: list[int]) -> None:
-    """Return claimed messages that were not tried to the queue, without counting an attempt."""
-    session.exec(
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(message_ids), col(OutboxMessage.status) == "sending")
-        .values(status="pending", lease_until=None, attempts=col(OutboxMessage.attempts) - 1)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def retry_outbox(
@@ -140,7 +190,7 @@ def retry_outbox(
         row.attempts = max(row.attempts - 1, 0)
     row.status = "pending"
     row.next_attempt_at = at
-    row.lease_until = None
+    row.lease_until = row.lease_owner = None
     row.error = error
     return _save(session, row)
 
@@ -153,7 +203,7 @@ def fail_outbox(
         raise ValueError(f"status must be one of {_FINAL_FAILURES}")
     row = _get(session, message_id)
     row.status = status
-    row.lease_until = None
+    row.lease_until = row.lease_owner = None
     row.error = error
     return _save(session, row)
 
@@ -163,7 +213,7 @@ def reap_outbox_leases(*, session: Session, now: datetime) -> int:
     stmt = (
         update(OutboxMessage)
         .where(col(OutboxMessage.status) == "sending", col(OutboxMessage.lease_until) < now)
-        .values(status="pending", lease_until=None)
+        .values(status="pending", lease_until=None, lease_owner=None)
     )
     reaped = count_updated(session, stmt, col(OutboxMessage.id))
     if reaped:

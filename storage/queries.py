@@ -28,8 +28,11 @@ from storage.outbox import (
     complete_outbox,
     enqueue_outbox,
     fail_outbox,
+    held_by,
     reap_outbox_leases,
+    renew_outbox_leases,
     retry_outbox,
+    settle_sent,
 )
 from storage.types import utcnow
 
@@ -41,16 +44,18 @@ __all__ = [
     "enqueue_outbox",
     "fail_outbox",
     "get_or_create_reporter",
+    "held_by",
     "lock_conversation",
     "mark_inbound",
     "next_case_reference",
     "pending_inbound",
-    "pending_inbound_after",
     "reap_outbox_leases",
+    "renew_outbox_leases",
     "record_inbound",
     "record_inbound_many",
     "retry_outbox",
     "save_conversation",
+    "settle_sent",
 ]
 
 logger = logging.getLogger(__name__)
@@ -100,27 +105,13 @@ def pending_inbound(
     return list(session.exec(query))
 
 
-def pending_inbound_after(
-    *, session: Session, after_id: int, limit: int
-) -> list[tuple[int, str, str | None]]:
-    """Return (id, channel, chat id) of pending updates due now, ids above after_id, in order."""
-    due = col(InboundUpdate.next_attempt_at)
-    query = (
-        select(col(InboundUpdate.id), col(InboundUpdate.channel), col(InboundUpdate.chat_id))
-        .where(col(InboundUpdate.status) == "pending", col(InboundUpdate.id) > after_id)
-        .where(or_(due.is_(None), due <= utcnow()))
-        .order_by(col(InboundUpdate.id))
-        .limit(limit)
-    )
-    return [(row_id or 0, channel, chat_id) for row_id, channel, chat_id in session.exec(query)]
-
-
 def defer_inbound(*, session: Session, inbound_id: int, error: str, at: datetime) -> InboundUpdate:
-    """Count a failed try of a pending update and set when it is tried again."""
+    """Count a failed try of a pending update, set when it is tried again and free its claim."""
     row = session.get(InboundUpdate, inbound_id)
     if row is None:
         raise RowNotFound("inbound_update", inbound_id)
     row.status, row.error, row.next_attempt_at = "pending", error, at
+    row.lease_owner, row.lease_until = None, None
     row.attempts += 1
     session.add(row)
     session.flush()
@@ -135,11 +126,15 @@ def mark_inbound(
     error: str | None = None,
     step_id: str | None = None,
 ) -> InboundUpdate:
-    """Set an update's status and error, count the attempt, stamp processed_at unless pending."""
+    """Set an update's status and error, count the attempt, stamp processed_at unless pending.
+
+    A claim on it ends: done, or pending again for anyone to take.
+    """
     row = session.get(InboundUpdate, inbound_id)
     if row is None:
         raise RowNotFound("inbound_update", inbound_id)
     row.status = status
+    row.lease_owner, row.lease_until = None, None
     row.error = error
     row.attempts += 1
     row.processed_at = None if status == "pending" else utcnow()

@@ -1,22 +1,18 @@
 """Fixtures shared by the whole test suite: a migrated database on SQLite and PostgreSQL."""
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 from keyring_values import TEST_ADDRESS_KEY, TEST_KEYS
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from schemas import fresh_schema
+from sqlalchemy import Engine
 
 from bot.settings import TelegramDriver
 from storage import crypto
-from storage.db import make_engine, normalise_url
+from storage.db import make_engine
 from storage.migrate import upgrade
-
-POSTGRES_ENV = "SUARA_TEST_POSTGRES_URL"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -42,21 +38,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'suara.db'}"
         return
-    base = os.environ.get(POSTGRES_ENV)
-    if not base:
-        reason = f"{POSTGRES_ENV} is not set; PostgreSQL tests need a server"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (CI=true: refusing to skip)")
-        pytest.skip(reason)
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(base))
-    try:
-        _run(admin, f'CREATE SCHEMA "{schema}"')
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        _run(admin, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        admin.dispose()
+    with fresh_schema() as url:
+        yield url
 
 
 @pytest.fixture
@@ -66,12 +49,6 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
-
-
-def _run(engine: Engine, statement: str) -> None:
-    """Execute one administrative statement in its own transaction."""
-    with engine.begin() as connection:
-        connection.execute(text(statement))
 
 
 # Speed is measured in bench/, never asserted: no Hypothesis deadline on a busy machine.

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.envelopes import Channel, OutgoingMessage
+from bot.runtime.keeper import process_owner
 from storage import db, models, outbox
 
 log = logging.getLogger(__name__)
@@ -70,14 +71,30 @@ def backoff(attempts: int, retry_after: float | None) -> float | None:
 
 
 class Dispatcher:
-    """Sends due outbox rows; woken at once after each commit, and polls as a fallback."""
+    """Sends due outbox rows; woken at once after each commit, and polls as a fallback.
+
+    Each chat is sent by one task at a time, its messages one after another; a message is marked
+    sent in its own commit right after the channel took it, so a crash re-sends at most the one
+    message that was in flight. Several processes may dispatch at once: claims never overlap.
+    """
 
     def __init__(
-        self, engine: Engine, senders: Mapping[Channel, Sender], *, lease_seconds: int = 60
+        self,
+        engine: Engine,
+        senders: Mapping[Channel, Sender],
+        *,
+        lease_seconds: float = 5,
+        owner: str | None = None,
+        chats_at_once: int = 50,
     ) -> None:
         self.engine, self.senders, self.lease_seconds = engine, dict(senders), lease_seconds
+        self.owner = owner or process_owner()
+        self.chats_at_once = chats_at_once
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._chats: set[asyncio.Task[None]] = set()
+        self.sending: set[int] = set()
+        """The messages being sent right now (their leases are renewed)."""
         self.forward: Callable[[], None] | None = None
         """Set where another process (the worker) sends: wake() tells that one instead."""
 
@@ -88,22 +105,27 @@ class Dispatcher:
         elif self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._wake.set)
 
-    async def run(self, poll_seconds: float = 2.0) -> None:
-        """Sends messages until cancelled."""
+    async def run(self, poll_seconds: float = 1.0) -> None:
+        """Sends messages until cancelled; a chat's messages go out as soon as the one before."""
         self._loop = asyncio.get_running_loop()
-        while True:
-            self._wake.clear()
-            try:
-                sent = await self.drain()
-            except Exception as error:  # a locked or lost database must not stop delivery
-                log.warning("outbox drain failed", extra={"error": type(error).__name__})
-                sent = 0
-            if not sent:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    started = await self._start_chats()
+                except Exception as error:  # a locked or lost database must not stop delivery
+                    log.warning("outbox claim failed", extra={"error": type(error).__name__})
+                    started = 0
+                if not started:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
+        finally:
+            for task in list(self._chats):
+                task.cancel()
+            await asyncio.gather(*self._chats, return_exceptions=True)
 
     async def drain(self, limit: int = 50) -> int:
-        """Sends every message due now; returns how many batches had work."""
+        """Sends every message due now and waits for it; returns how many claims had work."""
         self._loop = asyncio.get_running_loop()
         batches = 0
         while True:
@@ -111,27 +133,50 @@ class Dispatcher:
             if not claimed:
                 return batches
             batches += 1
-            sent = await asyncio.gather(*(self._send_chat(rows) for rows in _by_chat(claimed)))
-            await asyncio.to_thread(self._complete, [pair for chat in sent for pair in chat])
+            await asyncio.gather(*(self._send_chat(row) for row in claimed))
+
+    async def _start_chats(self) -> int:
+        """Claims the heads of chats nobody sends to and starts a task for each; counts them."""
+        room = self.chats_at_once - len(self._chats)
+        if room <= 0:
+            return 0
+        claimed = await asyncio.to_thread(self._claim, room)
+        for row in claimed:
+            task = asyncio.create_task(self._send_chat(row))
+            self._chats.add(task)
+            task.add_done_callback(self._chat_done)
+        return len(claimed)
+
+    def _chat_done(self, task: asyncio.Task[None]) -> None:
+        self._chats.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("chat sending stopped", extra={"error": type(task.exception()).__name__})
+        self._wake.set()  # a place is free, and this chat may have more waiting
 
     def _claim(self, limit: int) -> list[models.OutboxMessage]:
         with db.session(self.engine) as session:
             return outbox.claim_outbox(
-                session=session, now=utcnow(), lease_seconds=self.lease_seconds, limit=limit
+                session=session,
+                now=utcnow(),
+                lease_seconds=self.lease_seconds,
+                limit=limit,
+                owner=self.owner,
             )
 
-    async def _send_chat(self, rows: list[models.OutboxMessage]) -> list[tuple[int, str | None]]:
-        """Sends one chat's rows in order; after a failure the rest go back to the queue at once."""
-        sent: list[tuple[int, str | None]] = []
-        for position, row in enumerate(rows):
-            outcome = await self._send_one(row)
-            if not outcome.sent:
-                rest = [r.id or 0 for r in rows[position + 1 :]]
-                if rest:
-                    await asyncio.to_thread(self._release, rest)
-                break
-            sent.append((outcome.message_id, outcome.external_id))
-        return sent
+    async def _send_chat(self, row: models.OutboxMessage | None) -> None:
+        """Sends one chat's messages in order, each settled before the next is claimed."""
+        while row is not None:
+            self.sending.add(row.id or 0)
+            try:
+                outcome = await self._send_one(row)
+                following = None
+                if outcome.sent:
+                    following = await asyncio.to_thread(
+                        self._sent_then_next, row, outcome.external_id
+                    )
+            finally:  # a failure to settle leaves the lease to lapse: the row is sent again
+                self.sending.discard(row.id or 0)
+            row = following
 
     async def _send_one(self, row: models.OutboxMessage) -> Outcome:
         assert row.id is not None
@@ -148,16 +193,30 @@ class Dispatcher:
             return Outcome(row.id, sent=False)
         return Outcome(row.id, sent=True, external_id=external_id)
 
-    def _complete(self, sent: list[tuple[int, str | None]]) -> None:
-        """Marks a round's sent messages in one transaction."""
-        if not sent:
-            return
+    def _sent_then_next(
+        self, row: models.OutboxMessage, external_id: str | None
+    ) -> models.OutboxMessage | None:
+        """Marks a message sent and claims its chat's next one, in one commit."""
         with db.session(self.engine) as session:
-            outbox.complete_outbox_many(session=session, sent=sent)
-
-    def _release(self, message_ids: list[int]) -> None:
-        with db.session(self.engine) as session:
-            outbox.release_outbox(session=session, message_ids=message_ids)
+            kept = outbox.settle_sent(
+                session=session,
+                message_id=row.id or 0,
+                owner=self.owner,
+                attempt=row.attempts,
+                external_id=external_id,
+            )
+            if not kept:  # another sender holds this chat now
+                return None
+            following = outbox.claim_outbox(
+                session=session,
+                now=utcnow(),
+                lease_seconds=self.lease_seconds,
+                limit=1,
+                owner=self.owner,
+                channel=row.channel,
+                chat_id=row.chat_id,
+            )
+            return following[0] if following else None
 
     def _after_failure(self, row: models.OutboxMessage, failure: SendFailed) -> None:
         throttled = failure.retry_after is not None and not failure.permanent
@@ -168,6 +227,8 @@ class Dispatcher:
             self._fail(row, failure.reason, status, unreachable=failure.unreachable)
             return
         with db.session(self.engine) as session:
+            if not self._holds(session, row):
+                return
             outbox.retry_outbox(
                 session=session,
                 message_id=row.id or 0,
@@ -180,9 +241,20 @@ class Dispatcher:
         self, row: models.OutboxMessage, reason: str, status: str, *, unreachable: bool = False
     ) -> None:
         with db.session(self.engine) as session:
+            if not self._holds(session, row):
+                return
             outbox.fail_outbox(session=session, message_id=row.id or 0, error=reason, status=status)
             if unreachable:
                 mark_unreachable(session, row)
+
+    def _holds(self, session: Session, row: models.OutboxMessage) -> bool:
+        """Tells whether this dispatcher still holds the attempt (else another took it over)."""
+        held = outbox.held_by(
+            session=session, message_id=row.id or 0, owner=self.owner, attempt=row.attempts
+        )
+        if not held:
+            log.warning("failed message was taken over meanwhile", extra={"outbox_id": row.id})
+        return held
 
 
 def mark_unreachable(session: Session, row: models.OutboxMessage) -> None:
@@ -194,10 +266,3 @@ def mark_unreachable(session: Session, row: models.OutboxMessage) -> None:
     if reporter is not None and not reporter.unreachable:
         reporter.unreachable, reporter.unreachable_at = True, utcnow()
     conversation.next_timer_at, conversation.timer_kind = None, None
-
-
-def _by_chat(rows: list[models.OutboxMessage]) -> list[list[models.OutboxMessage]]:
-    chats: dict[tuple[str, str], list[models.OutboxMessage]] = {}
-    for row in sorted(rows, key=lambda r: r.id or 0):
-        chats.setdefault((row.channel, row.chat_id), []).append(row)
-    return list(chats.values())

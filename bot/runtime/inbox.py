@@ -1,4 +1,9 @@
-"""The durable inbox: record an update before answering 200, process it (again after a crash)."""
+"""The durable inbox: record an update before answering 200, process it (again after a crash).
+
+An update is claimed by one process (storage.inbox_claims) before it is translated, since
+translating answers button presses and fetches files; so however many processes share the
+database, and whichever of them received it, each update is translated and answered once.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,12 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from sqlalchemy import Engine
 
 from bot.envelopes import Channel, InboundEvent, UnreadableUpdate
+from bot.runtime.keeper import process_owner
 from bot.runtime.recording import GroupCommit, LoopGroupCommit
 from bot.runtime.runner import Runner
-from storage import db, models, queries
+from storage import db, inbox_claims, models, queries
 from storage.inbox_batch import AsyncInbox
+from storage.inbox_claims import Claim
 
 log = logging.getLogger(__name__)
 
@@ -95,15 +102,28 @@ def inbox_recorder(engine: Engine, channel: Channel) -> Recorder:
 class Inbox:
     """Records updates exactly once and feeds them to the runner in arrival order."""
 
-    def __init__(self, engine: Engine, runner: Runner, translators: Mapping[Channel, Translator]):
+    def __init__(
+        self,
+        engine: Engine,
+        runner: Runner,
+        translators: Mapping[Channel, Translator],
+        *,
+        owner: str | None = None,
+        lease_seconds: float = 5,
+    ):
         self.engine, self.runner, self.translators = engine, runner, dict(translators)
+        self.owner, self.lease_seconds = owner or process_owner(), lease_seconds
         self._limit = asyncio.Semaphore(8)
         self.schedulers: dict[Channel, Scheduler] = {}
         """How each channel runs a recorded update in the background, in its chat's order."""
         self.hand_off: Callable[[], None] | None = None
         """Set where another process (the worker) runs turns: called after each record."""
+        self.after_each: Callable[[], None] | None = None
+        """Called after each update is done (the worker's pump looks again: an update of the
+        same chat that another process took in may be this one's to process now)."""
         self.in_flight: set[int] = set()
-        """Updates scheduled here and not yet processed: the ticker's retry leaves them alone."""
+        """Updates scheduled or being processed here: their claims are renewed (the keeper),
+        and the ticker's retry leaves them alone."""
         self._serial = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_arrival = self._burst_began = 0.0
@@ -146,16 +166,19 @@ class Inbox:
 
     async def process(self, inbound_id: int) -> None:
         """Translates and runs one recorded update; failures stay pending for a retry."""
+        self.in_flight.add(inbound_id)  # its claim is renewed while it is processed
         try:
             await self._process(inbound_id)
         finally:
             self.in_flight.discard(inbound_id)
+            if self.after_each is not None:
+                self.after_each()
 
     async def _process(self, inbound_id: int) -> None:
         await self.quiet()
         async with self._limit:
-            row = await asyncio.to_thread(self._load, inbound_id)
-            if row is None or row.status != "pending":
+            row = await asyncio.to_thread(self._take, inbound_id)
+            if row is None:  # done already, or another process holds it
                 return
             translate = self.translators.get(Channel(row.channel))
             try:
@@ -166,15 +189,36 @@ class Inbox:
             if event is None:
                 await asyncio.to_thread(self._mark, inbound_id, "ignored")
                 return
-            await asyncio.to_thread(self.runner.handle, event, inbound_id=inbound_id)
+            await asyncio.to_thread(
+                self.runner.handle, event, inbound_id=inbound_id, lease_owner=self.owner
+            )
 
     async def process_pending(self, limit: int = 100, grace_seconds: float = 10.0) -> int:
-        """Processes updates left pending (after a restart or a failure); returns how many."""
-        ids = await asyncio.to_thread(self._pending_ids, limit, grace_seconds)
-        ids = [inbound_id for inbound_id in ids if inbound_id not in self.in_flight]
-        for inbound_id in ids:
-            await self.process_pending_one(inbound_id)
-        return len(ids)
+        """Processes updates left pending (after a restart or a failure); returns how many.
+
+        A channel's updates go through its scheduler, after those of their chat in hand here.
+        """
+        older_than = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=grace_seconds)
+        claimed = await asyncio.to_thread(self.claim, limit, older_than)
+        left = [row for row in claimed if row[0] not in self.in_flight]
+        for inbound_id, channel, chat_id in left:
+            if Channel(channel) in self.schedulers:
+                self.schedule(Channel(channel), inbound_id, chat_id or f"inbound:{inbound_id}")
+            else:
+                await self.process_pending_one(inbound_id)
+        return len(left)
+
+    def claim(self, limit: int, received_before: dt.datetime | None = None) -> list[Claim]:
+        """Claims due updates nobody holds for this process, in id order."""
+        with db.session(self.engine) as session:
+            return inbox_claims.claim_inbound(
+                session=session,
+                owner=self.owner,
+                now=dt.datetime.now(dt.UTC),
+                seconds=self.lease_seconds,
+                limit=limit,
+                received_before=received_before,
+            )
 
     async def process_pending_one(self, inbound_id: int) -> None:
         """Processes one update; a failure counts a try and schedules the next one."""
@@ -185,10 +229,14 @@ class Inbox:
                 "inbound update failed",
                 extra={"inbound_id": inbound_id, "error": type(error).__name__},
             )
-            try:
-                await asyncio.to_thread(self._retry_later, inbound_id, type(error).__name__)
-            except Exception as again:  # the database is away too: still pending, found again
-                log.warning("inbound retry not scheduled", extra={"error": type(again).__name__})
+            await self.failed(inbound_id, error)
+
+    async def failed(self, inbound_id: int, error: Exception) -> None:
+        """Counts a failed try of an update and frees it until its next try is due."""
+        try:
+            await asyncio.to_thread(self._retry_later, inbound_id, type(error).__name__)
+        except Exception as again:  # the database is away too: the claim lapses, found again
+            log.warning("inbound retry not scheduled", extra={"error": type(again).__name__})
 
     async def quiet(self) -> None:
         """Waits for a QUIET_SECONDS pause in arrivals, or until the burst is YIELD_SECONDS old."""
@@ -207,13 +255,17 @@ class Inbox:
         if refused.reply_to is None:
             self._mark(inbound_id, UNREADABLE, refused.reason)
             return
-        self.runner.handle(refused.reply_to, inbound_id=inbound_id, outcome=UNREADABLE)
+        self.runner.handle(
+            refused.reply_to, inbound_id=inbound_id, lease_owner=self.owner, outcome=UNREADABLE
+        )
 
     def _retry_later(self, inbound_id: int, error: str) -> None:
         """Counts a failed try; schedules the next, or marks the update failed after the last."""
         with db.session(self.engine) as session:
+            if not inbox_claims.holds(session=session, inbound_id=inbound_id, owner=self.owner):
+                return
             row = session.get(models.InboundUpdate, inbound_id)
-            if row is None or row.status != "pending":
+            if row is None:
                 return
             if row.attempts >= len(RETRY_DELAYS):
                 queries.mark_inbound(
@@ -224,16 +276,20 @@ class Inbox:
             at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=RETRY_DELAYS[row.attempts])
             queries.defer_inbound(session=session, inbound_id=inbound_id, error=error, at=at)
 
-    def _load(self, inbound_id: int) -> models.InboundUpdate | None:
+    def _take(self, inbound_id: int) -> models.InboundUpdate | None:
+        """Claims the update (or renews this process's claim); None when it is not ours to do."""
         with db.session(self.engine) as session:
-            return session.get(models.InboundUpdate, inbound_id)
-
-    def _pending_ids(self, limit: int, grace_seconds: float) -> list[int]:
-        older_than = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=grace_seconds)
-        with db.session(self.engine) as session:
-            rows = queries.pending_inbound(session=session, limit=limit, older_than=older_than)
-            return [r.id or 0 for r in rows]
+            return inbox_claims.take_inbound(
+                session=session,
+                inbound_id=inbound_id,
+                owner=self.owner,
+                now=dt.datetime.now(dt.UTC),
+                seconds=self.lease_seconds,
+            )
 
     def _mark(self, inbound_id: int, status: str, error: str | None = None) -> None:
         with db.session(self.engine) as session:
-            queries.mark_inbound(session=session, inbound_id=inbound_id, status=status, error=error)
+            if inbox_claims.holds(session=session, inbound_id=inbound_id, owner=self.owner):
+                queries.mark_inbound(
+                    session=session, inbound_id=inbound_id, status=status, error=error
+                )

@@ -1,4 +1,8 @@
-"""The worker's feed: finds updates another process recorded and hands them to their channel."""
+"""The worker's feed: claims updates another process recorded and hands them to their channel.
+
+Every worker on the database claims from the same inbox; a claimed update is this worker's
+alone (until its lease lapses, should this worker die), so no two translate the same update.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,15 @@ import logging
 
 from bot.envelopes import Channel
 from bot.runtime.inbox import Inbox
-from storage import db, queries
 
 log = logging.getLogger(__name__)
 
 
 class Pump:
-    """Hands each update recorded since its last look to the inbox's scheduler, in id order."""
+    """Claims due updates and hands each to the inbox's scheduler, in id order."""
 
     def __init__(self, inbox: Inbox, *, batch: int = 500, poll_seconds: float = 1.0) -> None:
         self.inbox, self.batch, self.poll_seconds = inbox, batch, poll_seconds
-        self.seen = 0
-        """The highest inbox id handed on; a row that fails later is the ticker's to retry."""
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -43,16 +44,11 @@ class Pump:
                     await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
 
     async def feed(self) -> int:
-        """Schedules the pending updates newer than the last look; returns how many."""
+        """Claims and schedules the updates due now (new, retried or left by a dead worker)."""
         await self.inbox.quiet()  # a burst is coming in: hand it on in larger pieces
-        rows = await asyncio.to_thread(self._newer)
+        rows = await asyncio.to_thread(self.inbox.claim, self.batch)
         for inbound_id, channel, chat_id in rows:
-            self.seen = max(self.seen, inbound_id)
+            if inbound_id in self.inbox.in_flight:  # claimed again while waiting here
+                continue
             self.inbox.schedule(Channel(channel), inbound_id, chat_id or f"inbound:{inbound_id}")
         return len(rows)
-
-    def _newer(self) -> list[tuple[int, str, str | None]]:
-        with db.session(self.inbox.engine) as session:
-            return queries.pending_inbound_after(
-                session=session, after_id=self.seen, limit=self.batch
-            )

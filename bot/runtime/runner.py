@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.envelopes import Channel, InboundEvent
 from bot.hooks import AfterTurn
@@ -22,7 +22,7 @@ from flows.facts import case_facts
 from flows.registry import INTAKE
 from flows.state import State, from_json, to_json
 from flows.vocabulary import Fact, InputKind, MediaRef, Timeout, UserInput
-from storage import db, models, outbox, queries
+from storage import db, inbox_claims, models, outbox, queries
 from storage.errors import StaleConversation
 
 log = logging.getLogger(__name__)
@@ -57,13 +57,20 @@ class Runner:
         self.after_turn = list(after_turn)
 
     def handle(
-        self, event: InboundEvent, *, inbound_id: int | None = None, outcome: str = "processed"
+        self,
+        event: InboundEvent,
+        *,
+        inbound_id: int | None = None,
+        lease_owner: str | None = None,
+        outcome: str = "processed",
     ) -> TurnResult | None:
-        """Runs one reporter turn (None when the inbox row was already processed); the row is
-        marked `outcome` in the turn's transaction."""
+        """Runs one reporter turn, marking its inbox row `outcome` in the turn's transaction.
+
+        Returns None when the row was processed already or another process holds it now.
+        """
         for attempt in range(3):
             try:
-                result = self._handle_once(event, inbound_id, outcome)
+                result = self._handle_once(event, inbound_id, lease_owner, outcome)
             except StaleConversation:
                 log.info("turn retried after a concurrent save", extra={"attempt": attempt})
                 continue
@@ -73,7 +80,7 @@ class Runner:
         raise StaleConversation(0, -1)
 
     def _handle_once(
-        self, event: InboundEvent, inbound_id: int | None, outcome: str
+        self, event: InboundEvent, inbound_id: int | None, lease_owner: str | None, outcome: str
     ) -> TurnResult | None:
         with db.session(self.engine) as session:
             reporter = queries.get_or_create_reporter(
@@ -85,7 +92,9 @@ class Runner:
                 chat_id=event.chat_id,
                 reporter_id=reporter.id or 0,
             )
-            if inbound_id is not None and not _still_pending(session, inbound_id):
+            if inbound_id is not None and not inbox_claims.holds(
+                session=session, inbound_id=inbound_id, owner=lease_owner
+            ):
                 return None
             envelope = dict(conversation.state or {})
             state = from_json(envelope["engine"]) if envelope.get("engine") else None
@@ -108,12 +117,17 @@ class Runner:
                 )
             return result
 
-    def fire_timer(self, conversation_id: int, timeout: Timeout) -> TurnResult | None:
-        """Runs a timer turn for one conversation, if its timer is still due."""
+    def fire_timer(
+        self, conversation_id: int, timeout: Timeout, *, due_by: dt.datetime | None = None
+    ) -> TurnResult | None:
+        """Runs a timer turn for one conversation; with `due_by`, only if still due by then.
+
+        The check and the turn share one transaction under the conversation's row lock, and a
+        conversation another process is firing (or running a turn for) is skipped, so a timer
+        several processes see due fires once.
+        """
         with db.session(self.engine) as session:
-            conversation = session.get(
-                models.Conversation, conversation_id, with_for_update=True, populate_existing=True
-            )
+            conversation = _locked_for_timer(session, conversation_id, due_by)
             if conversation is None:
                 return None
             envelope = dict(conversation.state or {})
@@ -242,10 +256,22 @@ class Runner:
         )
 
 
-def _still_pending(session: Session, inbound_id: int) -> bool:
-    """Returns whether an inbox row still waits (read under the conversation's lock)."""
-    row = session.get(models.InboundUpdate, inbound_id, populate_existing=True)
-    return row is not None and row.status == "pending"
+def _locked_for_timer(
+    session: Session, conversation_id: int, due_by: dt.datetime | None
+) -> models.Conversation | None:
+    """Locks a conversation for its timer turn; None if gone, locked, or (due_by) not due."""
+    query = select(models.Conversation).where(col(models.Conversation.id) == conversation_id)
+    if due_by is None:
+        query = query.with_for_update()
+    else:
+        query = query.where(
+            col(models.Conversation.status) == "active",
+            col(models.Conversation.next_timer_at) <= due_by,
+        ).with_for_update(skip_locked=True)
+    found: models.Conversation | None = session.exec(
+        query.execution_options(populate_existing=True)
+    ).first()
+    return found
 
 
 HELD_STATUSES = frozenset({"acknowledged", "claimed"})

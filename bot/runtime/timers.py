@@ -2,7 +2,8 @@
 release messages held for a safe time, and run the retention job.
 
 The database holds the timers (conversation.next_timer_at); the scheduler only ticks, so
-several processes ticking at once is harmless: each turn locks its conversation first. A timer
+several processes ticking at once is harmless: a timer turn locks its conversation (skipping one
+another process holds) and fires only if the timer is still due under that lock. A timer
 due outside the reporter's safe times moves to the next safe time instead of firing (S-06).
 """
 
@@ -50,7 +51,8 @@ def fire_due_timers(engine: Engine, runner: Runner, now: dt.datetime | None = No
     for conversation_id, kind in due_conversations(engine, moment):
         if defer_to_safe_time(engine, conversation_id, moment):
             continue
-        if runner.fire_timer(conversation_id, Timeout(kind=TimerKind(kind), at=moment)):
+        timeout = Timeout(kind=TimerKind(kind), at=moment)
+        if runner.fire_timer(conversation_id, timeout, due_by=moment):
             fired += 1
     return fired
 

@@ -105,12 +105,16 @@ class Processor:
     async def _run(self, inbound_id: int, chat: str, lock: asyncio.Lock) -> None:
         try:
             async with lock, self._turns:
-                await self.inbox.process(inbound_id)
-        except DOWN as error:  # the database is away: the row stays pending for the ticker
-            extra = {"inbound_id": inbound_id, "error": type(error).__name__}
-            log.warning("telegram update left pending: database unavailable", extra=extra)
-        except Exception:  # the row stays pending: the ticker tries it again
-            log.exception("telegram update failed", extra={"inbound_id": inbound_id})
+                try:
+                    await self.inbox.process(inbound_id)
+                except DOWN as error:  # the database is away: the claim lapses, found again
+                    extra = {"inbound_id": inbound_id, "error": type(error).__name__}
+                    log.warning("telegram update left pending: database unavailable", extra=extra)
+                except Exception as error:  # tried again on the inbox's schedule
+                    log.exception("telegram update failed", extra={"inbound_id": inbound_id})
+                    await self.inbox.failed(inbound_id, error)
+        except Exception:  # the database is lost too: the claim lapses, and a worker tries again
+            log.exception("telegram update not rescheduled", extra={"inbound_id": inbound_id})
         finally:
             lock_now, waiting = self._chats[chat]
             if waiting <= 1:

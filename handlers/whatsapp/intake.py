@@ -140,11 +140,12 @@ class Intake:
             try:
                 async with self._turns:
                     await self.core.inbox.process(inbound_id)
-            except DOWN as error:  # the database is away: stays pending for the ticker
+            except DOWN as error:  # the database is away: the claim lapses, found again
                 extra = {"inbound_id": inbound_id, "error": type(error).__name__}
                 log.warning("whatsapp update left pending: database unavailable", extra=extra)
-            except Exception:  # stays pending: the ticker tries again
+            except Exception as error:  # tried again on the inbox's schedule
                 log.exception("whatsapp update not processed", extra={"inbound_id": inbound_id})
+                await self.core.inbox.failed(inbound_id, error)
 
 
 Recorder = (

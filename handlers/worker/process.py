@@ -41,6 +41,7 @@ async def work(settings: Settings) -> None:
     app = create_app(settings, role=Role.WORKER)
     core = core_of(app)
     pump = Pump(core.inbox)
+    core.inbox.after_each = pump.wake
     loop = asyncio.get_running_loop()
     stopped = asyncio.Event()
     stdin = sys.stdin.fileno()

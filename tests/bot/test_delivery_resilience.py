@@ -202,3 +202,36 @@ async def test_an_update_failing_every_time_is_given_up_after_the_schedule(
         await inbox.process_pending(grace_seconds=0)
     row = inbound(engine, inbound_id)
     assert (row.status, row.attempts) == ("failed", len(inbox_module.RETRY_DELAYS) + 1)
+
+
+class HangsOn:
+    """A channel that takes messages until it meets `text`, then never answers (a crash)."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.sent = text, []  # type: list[str]
+        self.reached = asyncio.Event()
+
+    async def send(self, chat_id: str, message: OutgoingMessage) -> str | None:
+        if message.text == self.text:
+            self.reached.set()
+            await asyncio.sleep(3600)
+        self.sent.append(message.text)
+        return f"ext-{len(self.sent)}"
+
+
+async def test_each_send_is_marked_at_once_so_a_crash_resends_only_the_one_in_flight(
+    engine: Engine,
+) -> None:
+    queue(engine, "c5", ["one", "two", "three", "four"])
+    channel = HangsOn("three")
+    dying = Dispatcher(engine, {Channel.WEB: channel}, lease_seconds=0.5)
+    task = asyncio.create_task(dying.run(poll_seconds=0.05))
+    await asyncio.wait_for(channel.reached.wait(), timeout=10)
+    task.cancel()  # the process dies with "three" sent but not yet marked
+    await asyncio.gather(task, return_exceptions=True)
+    assert [r.status for r in rows(engine, "c5")] == ["sent", "sent", "sending", "pending"]
+    await asyncio.sleep(0.6)  # its lease lapses: another process takes the chat over
+    after = ScriptedSender()
+    await Dispatcher(engine, {Channel.WEB: after}).drain()
+    assert after.sent == [("c5", "three"), ("c5", "four")]
+    assert [r.status for r in rows(engine, "c5")] == ["sent"] * 4

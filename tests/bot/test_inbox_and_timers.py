@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import json
 
@@ -130,3 +131,16 @@ async def test_the_ticker_fires_due_timers_from_the_database(
     finally:
         ticker.stop()
     assert replies(engine, "t3")[-1].startswith("Hello again.")
+
+
+def test_a_timer_due_for_several_processes_at_once_fires_once(
+    runner: Runner, engine: Engine
+) -> None:
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=40)
+    start_report(runner, "t4", start)
+    before = len(replies(engine, "t4"))
+    due = start + dt.timedelta(hours=23, minutes=30)
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        fired = list(pool.map(lambda _: fire_due_timers(engine, runner, due), range(4)))
+    assert sum(fired) == 1
+    assert len(replies(engine, "t4")) == before + 1

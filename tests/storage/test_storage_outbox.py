@@ -132,3 +132,47 @@ def test_concurrent_claimers_never_share_a_row_and_keep_chat_order(
     for chat in {chat for _, chat, _ in claims}:
         ids = [message_id for _, c, message_id in claims if c == chat]
         assert ids == sorted(ids)
+
+
+def test_a_lapsed_send_is_taken_over_at_once_and_still_heads_its_chat(
+    engine: Engine, conversation: Conversation
+) -> None:
+    ids = _enqueue(engine, conversation, "A", 2)
+    assert [m.id for m in _claim(engine, owner="dead")] == [ids[0]]
+    assert _claim(engine, owner="live") == []  # its lease still runs: nobody else sends it
+    later = utcnow() + timedelta(seconds=61)
+    again = _claim(engine, owner="live", now=later)
+    assert [(m.id, m.attempts, m.lease_owner) for m in again] == [(ids[0], 2, "live")]
+
+
+def test_only_the_owner_of_the_attempt_settles_a_send(
+    engine: Engine, conversation: Conversation
+) -> None:
+    [first] = _enqueue(engine, conversation, "A", 1)
+    _claim(engine, owner="slow")
+    _claim(engine, owner="quick", now=utcnow() + timedelta(seconds=61))
+    with session(engine) as db:
+        assert not queries.settle_sent(
+            session=db, message_id=first, owner="slow", attempt=1, external_id="x"
+        )
+        assert not queries.held_by(session=db, message_id=first, owner="slow", attempt=1)
+        assert queries.held_by(session=db, message_id=first, owner="quick", attempt=2)
+        assert queries.settle_sent(
+            session=db, message_id=first, owner="quick", attempt=2, external_id="y"
+        )
+        row = db.get(OutboxMessage, first)
+        assert row is not None
+        assert (row.status, row.external_id, row.lease_owner) == ("sent", "y", None)
+
+
+def test_renewal_keeps_a_send_from_being_taken_over(
+    engine: Engine, conversation: Conversation
+) -> None:
+    _enqueue(engine, conversation, "A", 1)
+    _claim(engine, owner="live")
+    with session(engine) as db:
+        renewed = queries.renew_outbox_leases(
+            session=db, owner="live", now=utcnow() + timedelta(seconds=50), lease_seconds=60
+        )
+    assert renewed == 1
+    assert _claim(engine, owner="other", now=utcnow() + timedelta(seconds=61)) == []
