@@ -194,6 +194,31 @@ class WorkerSettings(BaseSettings):
     """How long a sender holds an outgoing message before another may take it over."""
 
 
+class LogFormat(StrEnum):
+    PLAIN = "plain"
+    JSON = "json"
+
+
+class ObservabilitySettings(BaseSettings):
+    """What operators watch: the /metrics scrape and the log format."""
+
+    model_config = _config()
+
+    metrics_token: Secret = None
+    """Bearer token that opens GET /metrics on the main port; unset: no /metrics there."""
+    metrics_bind: str | None = None
+    """`host:port` of a separate, unauthenticated /metrics listener (keep it on loopback)."""
+    metrics_dir: Path = Path("var/metrics")
+    """Where the web and worker processes keep their counters for one scrape (emptied at start)."""
+    log_format: LogFormat = LogFormat.PLAIN
+    """`plain` (one line, ids as key=value after the message) or `json` (one object a line)."""
+
+    @property
+    def metrics_on(self) -> bool:
+        """Whether any /metrics is served."""
+        return self.metrics_token is not None or bool(self.metrics_bind)
+
+
 class DemoSettings(BaseSettings):
     """The local demo: browser chat, case pages and caseworker inbox."""
 
@@ -236,5 +261,6 @@ class Settings(BaseModel):
     escalation: EscalationSettings = Field(default_factory=EscalationSettings)
     safety: SafetySettings = Field(default_factory=SafetySettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)

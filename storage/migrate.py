@@ -5,6 +5,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from storage.db import make_engine
 
@@ -29,6 +30,17 @@ def current(url: str) -> str | None:
     try:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def migrations_at_head(url: str) -> bool:
+    """Whether the database at url stands at the newest revision (False when behind or empty)."""
+    heads = set(ScriptDirectory.from_config(_config()).get_heads())
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return set(MigrationContext.configure(connection).get_current_heads()) == heads
     finally:
         engine.dispose()
 

@@ -1,10 +1,9 @@
-"""The `suara` console script: demo, serve, migrate, setup, locales."""
+"""The `suara` console script: demo, serve, migrate, setup, locales, queues."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 from collections.abc import Sequence
 
@@ -12,8 +11,10 @@ from bot.cli.demo import demo_environment, welcome
 from bot.cli.handoff import COMMANDS as ESCALATION_COMMANDS
 from bot.cli.handoff import add_escalation_commands
 from bot.cli.handoff import run as run_escalation_command
+from bot.cli.queues import add_queues_parser, run_queues
 from bot.cli.setup import add_setup_parser, run_setup
-from bot.settings import Settings
+from bot.observability import configure_logging, observe
+from bot.settings import ObservabilitySettings, Settings
 
 APP_FACTORY = "handlers.app:create_app"
 """Loaded by name so that bot/ never imports handlers/ (the import rules point the other way)."""
@@ -72,9 +73,10 @@ def serve(host: str, port: int, *, demo: bool) -> None:
     settings = prepare(demo=demo)
     if demo:
         welcome(settings, host, port)
+    observe(settings, first=True)
     module, name = APP_FACTORY.split(":")
     app = getattr(importlib.import_module(module), name)(settings)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", log_config=None)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -90,6 +92,7 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--port", type=int, default=8000)
     commands.add_parser("migrate", help="bring the database schema up to date")
     add_setup_parser(commands)
+    add_queues_parser(commands)
     locales = commands.add_parser("locales", help="extract, update and compile the catalogs")
     locales.add_argument("--compile-only", action="store_true", help="only compile .po to .mo")
     add_telegram_commands(commands)
@@ -124,12 +127,14 @@ def telegram_webhook(action: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs one `suara` command."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(ObservabilitySettings().log_format)
     args = parser().parse_args(argv)
     if args.command in ("demo", "serve"):
         serve(args.host, args.port, demo=args.command == "demo")
     elif args.command == "migrate":
         migrate(Settings())
+    elif args.command == "queues":
+        return run_queues(Settings())
     elif args.command == "setup":
         return run_setup(args, Settings(), sys.stdout)
     elif args.command in ESCALATION_COMMANDS:
