@@ -76,7 +76,6 @@ def create_app(
         finally:
             if stop_listener is not None:
                 stop_listener()
-            probe.close()
             if link is not None:
                 await link.stop()
             core.ticker.stop()
@@ -91,7 +90,7 @@ def create_app(
     app.state.core = core
     app.state.worker = link
     app.include_router(health.router)
-    probe = readiness.register(core, app)
+    readiness.register(core, app)
     app.state.runs_background = background and role is Role.ALL
     metrics.register(core, app)
     register_channels(core, app)

@@ -9,7 +9,8 @@ run hangs, later requests wait for that run rather than start more threads.
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import Future, ThreadPoolExecutor
+import contextlib
+import threading
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -23,28 +24,47 @@ router = APIRouter()
 
 
 class ReadinessProbe:
-    """Runs one set of checks at a time on its own thread."""
+    """Runs one set of checks at a time on a thread of its own."""
 
     def __init__(self, core: Core) -> None:
         engine = core.engine
         single = core.settings.escalation.dispatch and not db.is_postgres(engine)
         self.readiness = Readiness(engine, core.settings.database.url, single_dispatcher=single)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readyz")
-        self._running: Future[list[Check]] | None = None
+        self._running: asyncio.Future[list[Check]] | None = None
 
     async def run(self, worker: str | None) -> list[Check]:
         """Returns the checks, or a database timeout when they take longer than the deadline."""
         if self._running is None or self._running.done():
-            self._running = self._pool.submit(self.readiness.checks, worker)
+            self._running = self._start(worker)
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(self._running), DEADLINE_SECONDS)
+            return await asyncio.wait_for(asyncio.shield(self._running), DEADLINE_SECONDS)
         except TimeoutError:
-            silent = "no answer within the deadline"
-            return [Check("database", False, silent)]
+            return [Check("database", False, "no answer within the deadline")]
 
-    def close(self) -> None:
-        """Lets the thread go (a hanging check finishes on its own)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+    def _start(self, worker: str | None) -> asyncio.Future[list[Check]]:
+        """Runs the checks on a daemon thread: one hung on the database never holds up exit."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[Check]] = loop.create_future()
+
+        def settle(checks: list[Check] | None, error: BaseException | None) -> None:
+            if future.done():
+                return
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(checks or [])
+
+        def run() -> None:
+            checks, error = None, None
+            try:
+                checks = self.readiness.checks(worker)
+            except Exception as failure:  # handed to the waiting request
+                error = failure
+            with contextlib.suppress(RuntimeError):  # the app stopped meanwhile
+                loop.call_soon_threadsafe(settle, checks, error)
+
+        threading.Thread(target=run, name="readyz", daemon=True).start()
+        return future
 
 
 def expected_worker(app: FastAPI) -> str | None:
@@ -72,7 +92,7 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 def register(core: Core, app: FastAPI) -> ReadinessProbe:
-    """Adds /readyz; returns the probe, to be closed when the app stops."""
+    """Adds /readyz; returns its probe."""
     probe = ReadinessProbe(core)
     app.state.readiness = probe
     app.include_router(router)

@@ -18,8 +18,9 @@ def add_queues_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
     )
 
 
-def run_queues(settings: Settings, out: TextIO = sys.stdout) -> int:
+def run_queues(settings: Settings, out: TextIO | None = None) -> int:
     """Prints every queue's depth (counts and ages only: no chat, case or text)."""
+    out = out or sys.stdout
     engine = db.make_engine(settings.database.url)
     try:
         for line in depth_report(read_depths(engine)):

@@ -1,4 +1,4 @@
-"""/metrics after a Telegram report whose escalation receiver fails: the figures are what happened."""
+"""/metrics after a Telegram report whose escalation receiver fails: figures match what happened."""
 
 from __future__ import annotations
 
