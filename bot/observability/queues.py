@@ -10,6 +10,8 @@ from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine
 
+from bot.observability.instruments import collected
+from escalation.offices import LEVELS
 from storage import db
 from storage.queue_depths import DELIVERY_STATES, OUTBOX_STATES, QueueDepths, queue_depths
 
@@ -18,6 +20,11 @@ def read_depths(engine: Engine, now: dt.datetime | None = None) -> QueueDepths:
     """Reads every queue's depth from the database now."""
     with db.session(engine) as session:
         return queue_depths(session=session, now=now or dt.datetime.now(dt.UTC))
+
+
+def level_name(level: int) -> str:
+    """Names an escalation level (office, supervisor, jakarta, operator)."""
+    return LEVELS[level] if 0 <= level < len(LEVELS) else str(level)
 
 
 def _gauge(name: str, text: str, labels: list[str] | None = None) -> GaugeMetricFamily:
@@ -52,7 +59,7 @@ def depth_metrics(depths: QueueDepths) -> list[Metric]:
         ["office", "level"],
     )
     for (office, level), count in sorted(depths.overdue_acknowledgements.items()):
-        overdue.add_metric([office, str(level)], count)
+        overdue.add_metric([office, level_name(level)], count)
     single = [
         ("suara_timers_due", "Reminders and expiries due now", depths.timers_due),
         (
@@ -95,6 +102,17 @@ class QueueCollector(Collector):
         yield from found
 
 
+class Scrape(Collector):
+    """One /metrics scrape: every process's counters, then the queue depths read now."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.queues = QueueCollector(engine)
+
+    def collect(self) -> Iterator[Metric]:
+        """Yields the shared counters and histogram, then the queue gauges."""
+        yield from collected(self.queues).collect()
+
+
 def _age(seconds: float) -> str:
     return f"{seconds:.0f}s" if seconds < 120 else f"{seconds / 60:.0f}m"
 
@@ -121,5 +139,8 @@ def depth_report(depths: QueueDepths) -> list[str]:
     )
     overdue = depths.overdue_acknowledgements
     lines.append("acknowledgement overdue (office, level)")
-    lines += [f"  {o}\t{lvl}\t{n}" for (o, lvl), n in sorted(overdue.items())] or ["  none"]
+    lines += [
+        f"  {office}\t{level_name(level)}\t{count}"
+        for (office, level), count in sorted(overdue.items())
+    ] or ["  none"]
     return lines

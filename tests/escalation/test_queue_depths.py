@@ -82,7 +82,7 @@ def test_metrics_and_the_command_show_the_same_figures_and_no_ids(
     assert value(samples, "suara_outbox_messages", channel="telegram", status="pending") == 2
     assert value(samples, "suara_escalation_deliveries", state="dead") == 1
     assert value(samples, "suara_escalation_breakers_open") == 1
-    assert value(samples, "suara_escalations_overdue", office="jakarta", level="1") == 1
+    assert value(samples, "suara_escalations_overdue", office="jakarta", level="supervisor") == 1
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert main(["queues"]) == 0
@@ -91,7 +91,7 @@ def test_metrics_and_the_command_show_the_same_figures_and_no_ids(
     assert "  telegram\t2\t0\t0\t0\t" in printed  # outbox: pending, sending, failed, dead
     assert "escalation deliveries\tpending 1, sending 0, dead 1" in printed
     assert "breakers open 1" in printed
-    assert "  jakarta\t1\t1" in printed
+    assert "  jakarta\tsupervisor\t1" in printed
     body = generate_latest(QueueCollector(engine)).decode() + printed
     for private in [*references, "5551", "user-", "chat-"]:
         assert private not in body
