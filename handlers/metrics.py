@@ -20,6 +20,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.core import Core
 from bot.observability import Scrape, metrics
 
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+"""Methods that get a label of their own; any other is `other`, so a client cannot grow the
+number of series by inventing methods."""
+
 
 class RequestTimer:
     """Times every HTTP request by its route template (never the path, which may hold ids)."""
@@ -42,8 +46,9 @@ class RequestTimer:
             await self.app(scope, receive, sending)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
+            method = scope["method"] if scope["method"] in METHODS else "other"
             metrics().http_seconds.labels(
-                route=route, method=scope["method"], status=f"{status[0] // 100}xx"
+                route=route, method=method, status=f"{status[0] // 100}xx"
             ).observe(time.perf_counter() - started)
 
 

@@ -22,6 +22,8 @@ from prometheus_client.metrics_core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from bot.envelopes import Channel
+
 MULTIPROC_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 _value_class: Callable[[], Any] = values.get_value_class
 _files_collector: Callable[..., Collector] = MultiProcessCollector
@@ -49,6 +51,11 @@ class Metrics:
             "suara_channel_throttled", "Sends answered 429 (retry after) by a channel",
             ["channel"], registry=registry,
         )  # fmt: skip
+        for channel in Channel:  # a series from the start: `rate()` and alerts see a zero
+            for kind in ("message", "timer"):
+                self.turns.labels(channel=channel.value, kind=kind)
+            for counter in (self.sent, self.send_errors, self.throttled):
+                counter.labels(channel=channel.value)
         self.http_seconds = Histogram(
             "suara_http_request_duration_seconds", "Time to answer a request, by route template",
             ["route", "method", "status"], buckets=LATENCY_BUCKETS, registry=registry,

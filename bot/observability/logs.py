@@ -21,6 +21,8 @@ NOT_EXTRAS = frozenset(RESERVED_ATTRS) | {"taskName", "color_message"}
 """Record attributes that are not a caller's ids (uvicorn's coloured copy of its message too)."""
 FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 DATE = "%Y-%m-%dT%H:%M:%S"
+QUIETER = {"apscheduler": logging.WARNING}
+"""Libraries that log every routine step at INFO (APScheduler: each run of each tick job)."""
 
 
 def _utc(seconds: float | None) -> time.struct_time:
@@ -89,3 +91,5 @@ def configure_logging(log_format: LogFormat, level: int = logging.INFO) -> None:
         root.removeHandler(handler)
     root.addHandler(make_handler(log_format))
     root.setLevel(level)
+    for name, quieter in QUIETER.items():
+        logging.getLogger(name).setLevel(quieter)

@@ -77,6 +77,7 @@ async def test_a_bind_address_serves_metrics_apart_and_not_on_the_main_port(
             async with httpx.AsyncClient(transport=transport, base_url="http://suara.test") as main:
                 assert (await main.get("/healthz")).status_code == 200
                 assert (await main.get("/metrics")).status_code == 404
+                assert (await main.request("BREW", "/healthz")).status_code == 405
             answer = await asyncio.to_thread(httpx.get, f"http://127.0.0.1:{port}/metrics")
         assert answer.status_code == 200
         samples = parse(answer.text)
@@ -85,6 +86,10 @@ async def test_a_bind_address_serves_metrics_apart_and_not_on_the_main_port(
         latency = "suara_http_request_duration_seconds_count"
         assert value(samples, latency, route="/healthz", method="GET", status="2xx") == 1
         assert value(samples, latency, route="unmatched", method="GET", status="4xx") == 1
+        assert value(samples, latency, route="/healthz", method="other", status="4xx") == 1
+        assert not any(("method", "BREW") in labels for _, labels in samples)
+        zero = ("suara_turns_total", frozenset({("channel", "whatsapp"), ("kind", "timer")}))
+        assert samples[zero] == 0  # every channel's series exists before its first turn
     with pytest.raises(httpx.ConnectError):  # the listener stops with the app
         await asyncio.to_thread(httpx.get, f"http://127.0.0.1:{port}/metrics", timeout=2)
 
