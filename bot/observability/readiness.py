@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
+from escalation.delivery.sole import LEASE_NAME
 from storage import db, leases
 from storage.migrate import migrations_at_head
 
@@ -20,8 +21,6 @@ HEARTBEAT_SECONDS = 5.0
 """How often a process running the background work renews its heartbeat."""
 HEARTBEAT_TERM = 20.0
 """How long a heartbeat counts as fresh: four missed beats make the worker look dead."""
-DISPATCHER_LEASE = "escalation-dispatcher"
-"""The lease the SQLite webhook dispatcher renews (escalation.delivery.sole.LEASE_NAME)."""
 LEASE_GRACE_SECONDS = 30.0
 """How long the dispatcher lease may stand expired (a hand-over between processes) before
 webhooks count as stalled."""
@@ -92,7 +91,7 @@ class Readiness:
         return Check("migrations", self._at_head, "at head" if self._at_head else "behind head")
 
     def _lease(self, expiries: dict[str, dt.datetime], now: dt.datetime) -> Check:
-        until = expiries.get(DISPATCHER_LEASE)
+        until = expiries.get(LEASE_NAME)
         if until is None:
             if self.single_dispatcher:
                 return Check("dispatcher_lease", False, "no dispatcher has taken the lease")
