@@ -236,6 +236,31 @@ class WorkerSettings(BaseSettings):
     working): the updates of a worker that died wait this long at most for another."""
 
 
+class LogFormat(StrEnum):
+    PLAIN = "plain"
+    JSON = "json"
+
+
+class ObservabilitySettings(BaseSettings):
+    """What operators watch: the /metrics scrape and the log format."""
+
+    model_config = _config()
+
+    metrics_token: Secret = None
+    """Bearer token that opens GET /metrics on the main port; unset: no /metrics there."""
+    metrics_bind: str | None = None
+    """`host:port` of a separate, unauthenticated /metrics listener (keep it on loopback)."""
+    metrics_dir: Path = Path("var/metrics")
+    """Where web and worker keep counters for one scrape; unset: `metrics` in SUARA_DATA_DIR."""
+    log_format: LogFormat = LogFormat.PLAIN
+    """`plain` (one line, ids as key=value after the message) or `json` (one object a line)."""
+
+    @property
+    def metrics_on(self) -> bool:
+        """Whether any /metrics is served."""
+        return self.metrics_token is not None or bool(self.metrics_bind)
+
+
 class DemoSettings(BaseSettings):
     """The local demo: browser chat, case pages and caseworker inbox."""
 
@@ -278,12 +303,13 @@ class Settings(BaseModel):
     escalation: EscalationSettings = Field(default_factory=EscalationSettings)
     safety: SafetySettings = Field(default_factory=SafetySettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
 
     @model_validator(mode="after")
     def _under_data_dir(self) -> Self:
-        """Puts the database and the file store in SUARA_DATA_DIR unless they are set."""
+        """Puts the database, the file store and the metrics files in SUARA_DATA_DIR unless set."""
         data = self.files.data_dir
         if "url" not in self.database.model_fields_set:
             name = "demo.db" if self.demo.enabled else "suara.db"
@@ -291,4 +317,7 @@ class Settings(BaseModel):
             self.database = self.database.model_copy(update={"url": url})
         if "store" not in self.files.model_fields_set:
             self.files = self.files.model_copy(update={"store": data / "files"})
+        if "metrics_dir" not in self.observability.model_fields_set:
+            metrics = self.observability.model_copy(update={"metrics_dir": data / "metrics"})
+            self.observability = metrics
         return self

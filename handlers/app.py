@@ -12,9 +12,10 @@ from fastapi import FastAPI
 
 from bot.core import Core, build_core
 from bot.envelopes import Channel
+from bot.observability import keep_beating
 from bot.runtime.delivery import Sender
 from bot.settings import Settings
-from handlers import console, health, telegram, whatsapp
+from handlers import console, health, metrics, readiness, telegram, whatsapp
 from handlers.demo import web
 from handlers.handoff import routes as escalation_routes
 from handlers.unavailable import Outage
@@ -65,15 +66,19 @@ def create_app(
             core.keeper.start()
             tasks.append(asyncio.create_task(core.dispatcher.run()))
             tasks.extend(asyncio.create_task(start()) for start in core.background)
+            tasks.append(asyncio.create_task(keep_beating(core.engine)))
             core.ticker.start()
         if background and role is Role.ALL:
             await core.inbox.process_pending(grace_seconds=0)
         if link is not None:
             await link.start()
+        stop_listener = metrics.start_listener(core) if role is not Role.WORKER else None
         gc.freeze()  # what startup built lives on: full collections skip it (no 70 ms pauses)
         try:
             yield
         finally:
+            if stop_listener is not None:
+                stop_listener()
             if link is not None:
                 await link.stop()
             core.ticker.stop()
@@ -91,6 +96,9 @@ def create_app(
     app.state.worker = link
     app.state.outage = Outage()
     app.include_router(health.router)
+    readiness.register(core, app)
+    app.state.runs_background = background and role is Role.ALL
+    metrics.register(core, app)
     register_channels(core, app)
     core.dispatcher.senders.update(senders or {})
     return app

@@ -165,7 +165,8 @@ class InboundCallback(SQLModel, table=True):
 
 
 class DispatcherLease(SQLModel, table=True):
-    """Which process may dispatch webhooks (SQLite runs exactly one dispatcher)."""
+    """Which process may dispatch webhooks (SQLite runs exactly one dispatcher); also each
+    background process's heartbeat, named `heartbeat:<host>:<pid>` (storage.leases.beat)."""
 
     __tablename__ = "dispatcher_lease"
 

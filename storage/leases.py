@@ -1,9 +1,10 @@
-"""The dispatcher lease: on SQLite exactly one process sends webhooks; it renews the lease."""
+"""Leases and heartbeats: on SQLite exactly one process sends webhooks and renews its lease;
+every process that runs background work renews a heartbeat row that readiness checks read."""
 
 import datetime as dt
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
 
 from storage.db import dialect_insert
 from storage.escalation_models import DispatcherLease
@@ -41,3 +42,29 @@ def release_lease(*, session: Session, name: str, owner: str, now: dt.datetime) 
         .execution_options(synchronize_session=False)
     )
     session.exec(stmt)
+
+
+HEARTBEAT_PREFIX = "heartbeat:"
+"""Lease rows named like this are heartbeats: a process renews its own while it runs."""
+
+
+def beat(*, session: Session, owner: str, now: dt.datetime, seconds: float) -> None:
+    """Renews this process's heartbeat (good for `seconds`) and drops heartbeats long dead."""
+    name = HEARTBEAT_PREFIX + owner
+    until = now + dt.timedelta(seconds=seconds)
+    session.exec(
+        dialect_insert(session, DispatcherLease)
+        .values(name=name, owner=owner, expires_at=until)
+        .on_conflict_do_update(index_elements=["name"], set_={"expires_at": until})
+    )
+    stale = delete(DispatcherLease).where(
+        col(DispatcherLease.name).startswith(HEARTBEAT_PREFIX),
+        col(DispatcherLease.expires_at) < now - dt.timedelta(days=1),
+    )
+    session.exec(stale)
+
+
+def lease_expiries(*, session: Session) -> dict[str, dt.datetime]:
+    """Returns when each lease and heartbeat runs out, by name."""
+    rows = session.exec(select(DispatcherLease.name, DispatcherLease.expires_at))
+    return {name: expires_at for name, expires_at in rows}

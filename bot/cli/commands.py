@@ -1,10 +1,9 @@
-"""The `suara` console script: demo, serve, migrate, setup, check, backup, restore, locales."""
+"""The `suara` console script: one entry point; each command group has its own module."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 from collections.abc import Sequence
 
@@ -16,8 +15,10 @@ from bot.cli.demo import demo_environment, welcome
 from bot.cli.handoff import COMMANDS as ESCALATION_COMMANDS
 from bot.cli.handoff import add_escalation_commands
 from bot.cli.handoff import run as run_escalation_command
+from bot.cli.queues import add_queues_parser, run_queues
 from bot.cli.setup import add_setup_parser, run_setup
-from bot.settings import Settings
+from bot.observability import configure_logging, observe
+from bot.settings import ObservabilitySettings, Settings
 
 APP_FACTORY = "handlers.app:create_app"
 """Loaded by name so that bot/ never imports handlers/ (the import rules point the other way)."""
@@ -73,10 +74,13 @@ def serve(host: str, port: int, *, demo: bool) -> None:
     settings = prepare(demo=demo)
     if demo:
         welcome(settings, host, port)
+    observe(settings, first=True)
     module, name = APP_FACTORY.split(":")
     app = getattr(importlib.import_module(module), name)(settings)
     forwarded = settings.server.forwarded_allow_ips
-    uvicorn.run(app, host=host, port=port, log_level="info", forwarded_allow_ips=forwarded)
+    uvicorn.run(
+        app, host=host, port=port, log_level="info", log_config=None, forwarded_allow_ips=forwarded
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -93,6 +97,7 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database schema up to date")
     check.add_parser(commands)
     add_setup_parser(commands)
+    add_queues_parser(commands)
     locales = commands.add_parser("locales", help="extract, update and compile the catalogs")
     locales.add_argument("--compile-only", action="store_true", help="only compile .po to .mo")
     add_telegram_commands(commands)
@@ -130,9 +135,9 @@ def telegram_webhook(action: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs one `suara` command; a setting that stops it is one line on stderr and exit 2."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = parser().parse_args(argv)
     try:
+        configure_logging(ObservabilitySettings().log_format)
         return run(args)
     except (ValidationError, SettingsError) as error:
         refused = startup.setting_error(error)
@@ -152,6 +157,8 @@ def run(args: argparse.Namespace) -> int:
         migrate(Settings())
     elif args.command == "check":
         return check.run(args, sys.stdout)
+    elif args.command == "queues":
+        return run_queues(Settings())
     elif args.command == "setup":
         return run_setup(args, Settings(), sys.stdout)
     elif args.command in ESCALATION_COMMANDS:

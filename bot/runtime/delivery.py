@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.envelopes import Channel, OutgoingMessage
+from bot.observability import metrics
 from bot.runtime.keeper import process_owner
 from storage import db, models, outbox
 
@@ -182,6 +183,7 @@ class Dispatcher:
         assert row.id is not None
         sender = self.senders.get(Channel(row.channel))
         if sender is None:
+            metrics().send_errors.labels(channel=row.channel).inc()
             await asyncio.to_thread(self._fail, row, "no sender for channel", "failed")
             return Outcome(row.id, sent=False)
         message = OutgoingMessage.from_payload(row.payload)
@@ -189,8 +191,10 @@ class Dispatcher:
             external_id = await sender.send(row.chat_id, message)
         except SendFailed as failure:
             log.warning("send failed", extra={"outbox_id": row.id, "reason": failure.reason})
+            count_failure(row.channel, failure)
             await asyncio.to_thread(self._after_failure, row, failure)
             return Outcome(row.id, sent=False)
+        metrics().sent.labels(channel=row.channel).inc()
         return Outcome(row.id, sent=True, external_id=external_id)
 
     def _sent_then_next(
@@ -255,6 +259,12 @@ class Dispatcher:
         if not held:
             log.warning("failed message was taken over meanwhile", extra={"outbox_id": row.id})
         return held
+
+
+def count_failure(channel: str, failure: SendFailed) -> None:
+    """Counts a refused send: a 429 (retry after, not permanent) apart from the other errors."""
+    throttled = failure.retry_after is not None and not failure.permanent
+    (metrics().throttled if throttled else metrics().send_errors).labels(channel=channel).inc()
 
 
 def mark_unreachable(session: Session, row: models.OutboxMessage) -> None:

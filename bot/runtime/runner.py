@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from bot.envelopes import Channel, InboundEvent
 from bot.hooks import AfterTurn
 from bot.i18n import Catalogs, Renderer
+from bot.observability import metrics
 from bot.runtime.cases import apply_turn
 from bot.safety import with_code_word
 from flows.context import Context
@@ -76,6 +77,7 @@ class Runner:
                 continue
             if result is not None:
                 self.on_commit()
+                metrics().turns.labels(channel=event.channel.value, kind="message").inc()
             return result
         raise StaleConversation(0, -1)
 
@@ -146,6 +148,7 @@ class Runner:
                 timeout.at,
             )
         self.on_commit()
+        metrics().turns.labels(channel=conversation.channel, kind="timer").inc()
         return result
 
     def _user_input(

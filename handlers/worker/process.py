@@ -16,6 +16,7 @@ import signal
 import sys
 
 from bot.core import Core
+from bot.observability import observe
 from bot.runtime.pump import Pump
 from bot.settings import Settings
 from escalation.delivery import wakeup
@@ -71,8 +72,8 @@ async def work(settings: Settings) -> None:
 
 def main() -> None:
     """Entry point of `python -m handlers.worker.process`."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
+    observe(settings, first=False)
     os.nice(settings.worker.nice)
     asyncio.run(work(settings))
 
