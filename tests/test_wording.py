@@ -40,7 +40,7 @@ AVOID = {
         "konfirmasi",
         "verifikasi",
         "pengaduan",
-    ),  # fmt: skip
+    ),
     Locale.EN: ("please enter", "enter your", "kindly", "provide", "input"),
 }
 """Words from the style guide's table that must not appear in what a reporter reads."""
