@@ -25,7 +25,7 @@ class Answer(StrEnum):
 
 CONSENT_VERSIONS: Mapping[str, str] = {
     Purpose.CASE_HANDLING: "2026-11-v1",
-    Purpose.SENSITIVE_DATA: "2026-11-v1",
+    Purpose.SENSITIVE_DATA: "2026-12-v2",
     Purpose.CONTACT_LATER: "2026-11-v1",
     Purpose.SHARE: "2026-11-v1",
 }

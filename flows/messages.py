@@ -115,8 +115,7 @@ RESTRICT_SENT = N_(
     "A caseworker will confirm by {deadline}."
 )
 CODE_WORD_OFFER = N_(
-    "Do you want a code word? We will ask for it before we show your answers again. "
-    "You can skip this."
+    "Do you want a code word? We will ask for it before we show your answers again."
 )
 CODE_WORD_ASK_NEW = N_(
     "Type your code word: a word only you know, 4 to 40 letters. Do not use a password."

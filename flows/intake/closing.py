@@ -19,9 +19,10 @@ CLOSING = Flow(
         Finish(
             id="submitted",
             text=N_(
-                "Thank you. Your report is sent. Your case number is {reference}. "
-                "A Migrant CARE caseworker will contact you by {deadline}, at the times "
-                "you chose. We never ask for money or passwords. To hide this chat, delete it."
+                "Thank you, your report is sent. Your case number is {reference}: a "
+                "Migrant CARE caseworker will contact you by {deadline}, at the times "
+                "you chose. We never ask for money or passwords, and you can delete "
+                "this chat to hide it."
             ),
             status=Status.SUBMITTED,
             offer_code_word=True,

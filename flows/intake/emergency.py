@@ -70,16 +70,16 @@ EMERGENCY = Flow(
         Finish(
             id="emergency_submitted",
             text=N_(
-                "Thank you. Your case number is {reference}. A person from Migrant CARE "
-                "will try to reach you by {deadline}. Keep the numbers above. "
-                "To hide this chat, delete it."
+                "Thank you, your case number is {reference}. A person from Migrant "
+                "CARE will try to reach you by {deadline}. Keep the numbers above, and "
+                "delete this chat to hide it."
             ),
             status=Status.SUBMITTED,
         ),
         Finish(
             id="emergency_declined",
             text=N_(
-                "Okay. Keep the numbers above. You can write to us again at any time, "
+                "Okay, keep the numbers above. You can write to us again at any time, "
                 "and a person will answer."
             ),
             status=Status.STOPPED,

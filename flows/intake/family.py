@@ -50,7 +50,10 @@ FAMILY = Flow(
         ),
         Ask(
             id="fam_worker_name",
-            prompt=N_("What is the worker's name? As in the passport, if you know it."),
+            prompt=N_(
+                "What is the worker's name? Write it as in the passport, if you know "
+                "it. Optional: you can press Skip."
+            ),
             summary=N_("Worker's name"),
             next="fam_country",
             skippable=True,
@@ -65,7 +68,9 @@ FAMILY = Flow(
         ),
         Ask(
             id="fam_country_other",
-            prompt=N_("Which country is the worker in?"),
+            prompt=N_(
+                "Which country is the worker in? For example: Brunei. Optional: you can press Skip."
+            ),
             summary=N_("Country"),
             next="fam_help",
             skippable=True,
@@ -89,12 +94,15 @@ FAMILY = Flow(
         ),
         Ask(
             id="fam_last_contact",
-            prompt=N_("When did you last hear from them? For example: last month, or 5 March."),
+            prompt=N_(
+                "When did you last hear from them? For example: March 2026. Optional: "
+                "you can press Skip."
+            ),
             summary=N_("Last heard from"),
             next="fam_worker_knows",
             parser="date",
             skippable=True,
-            retry=N_("Please write a date, for example: last week, or March 2026."),
+            retry=N_("Please write when it was. For example: March 2026."),
             expects=DateWindow(years_back=40),
         ),
         Choose(
@@ -125,7 +133,10 @@ FAMILY = Flow(
         ),
         Choose(
             id="fam_documents",
-            prompt=N_("Which of these do you have? Choose any, then press Done."),
+            prompt=N_(
+                "Which of these do you have? Choose any, then press Done. Optional: "
+                "you can press Skip."
+            ),
             summary=N_("Documents held"),
             options=(
                 Option("passport_copy", N_("Copy of passport")),
@@ -141,7 +152,8 @@ FAMILY = Flow(
         Collect(
             id="fam_files",
             prompt=N_(
-                "If you have photos of these papers, send them now. Press Done when finished."
+                "If you have photos of these papers, send them now. Optional: press "
+                "Done when finished, or to send none."
             ),
             summary=N_("Files"),
             next="fam_name",
@@ -149,7 +161,7 @@ FAMILY = Flow(
         ),
         Ask(
             id="fam_name",
-            prompt=N_("What is your own name? A nickname is fine."),
+            prompt=N_("What is your own name? A nickname is fine. Optional: you can press Skip."),
             summary=N_("Your name"),
             next="fam_contact",
             skippable=True,
@@ -178,7 +190,10 @@ FAMILY = Flow(
         ),
         Ask(
             id="fam_regency_other",
-            prompt=N_("Which regency (kabupaten) or city is the worker's home in?"),
+            prompt=N_(
+                "Which regency (kabupaten) or city is the worker's home in? For "
+                "example: Garut. Optional: you can press Skip."
+            ),
             summary=N_("Regency"),
             next="review",
             skippable=True,

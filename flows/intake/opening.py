@@ -64,8 +64,8 @@ OPENING = Flow(
         Inform(
             id="unsafe_pause",
             text=N_(
-                "Okay. Delete this chat now if you need to. "
-                "Write to us again when it is safe: we will continue where you stopped."
+                "Okay, delete this chat now if you need to. Write to us again when it "
+                "is safe: we will continue where you stopped."
             ),
             next="role",
             pause=True,
@@ -129,10 +129,12 @@ OPENING = Flow(
             id="consent_more",
             text=N_(
                 "Migrant CARE is an Indonesian organisation that helps migrant workers "
-                "and their families for free. Your answers are stored safely and only our "
-                "caseworkers read them. We keep a case while we work on it, and delete "
-                "unfinished reports after 7 days. We never ask for money or passwords. "
-                "You can ask to see, correct or delete your data, or stop, at any time."
+                "and their families for free.\n"
+                "- Your answers are stored safely and only our caseworkers read them.\n"
+                "- We keep a case while we work on it, and delete unfinished reports "
+                "after 7 days.\n"
+                "- We never ask for money or passwords.\n"
+                "- You can see, correct or delete your data, or stop, at any time."
             ),
             next="consent",
         ),

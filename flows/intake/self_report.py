@@ -42,7 +42,9 @@ SELF_REPORT = Flow(
         ),
         Ask(
             id="self_country_other",
-            prompt=N_("Which country are you in?"),
+            prompt=N_(
+                "Which country are you in? For example: Brunei. Optional: you can press Skip."
+            ),
             summary=N_("Country"),
             next="self_city",
             skippable=True,
@@ -50,7 +52,9 @@ SELF_REPORT = Flow(
         ),
         Ask(
             id="self_city",
-            prompt=N_("Which city or state? For example Johor or Sabah."),
+            prompt=N_(
+                "Which city or state are you in? For example: Johor. Optional: you can press Skip."
+            ),
             summary=N_("City or state"),
             next="self_help",
             skippable=True,
@@ -75,8 +79,8 @@ SELF_REPORT = Flow(
         Choose(
             id="self_sensitive",
             prompt=N_(
-                "A few next questions are about health, safety or the police. "
-                "Only our caseworkers read these answers. May we ask them?"
+                "The next questions are about health, safety or the police, and only "
+                "our caseworkers read the answers. May we ask them?"
             ),
             options=(
                 Option("yes", N_("Yes, ask me"), consent=("sensitive_data", "given")),
@@ -87,7 +91,7 @@ SELF_REPORT = Flow(
         ),
         Choose(
             id="self_still_happening",
-            prompt=N_("Is it still happening?"),
+            prompt=N_("Is it still happening? Optional: you can press Skip."),
             summary=N_("Still happening"),
             options=(
                 Option("yes", N_("Yes"), triggers=("violence_ongoing",)),
@@ -100,7 +104,10 @@ SELF_REPORT = Flow(
         ),
         Choose(
             id="self_freedom",
-            prompt=N_("Can you leave the house, and do you hold your own phone?"),
+            prompt=N_(
+                "Can you leave the house, and do you hold your own phone? Optional: "
+                "you can press Skip."
+            ),
             summary=N_("Can leave and has phone"),
             options=(
                 Option("both", N_("Yes, both")),
@@ -113,7 +120,7 @@ SELF_REPORT = Flow(
         ),
         Choose(
             id="self_detained",
-            prompt=N_("Where are you held?"),
+            prompt=N_("Where are you held? Optional: you can press Skip."),
             summary=N_("Held at"),
             options=(
                 Option("police", N_("Police"), triggers=("arrested",)),
@@ -127,31 +134,36 @@ SELF_REPORT = Flow(
         ),
         Ask(
             id="self_unpaid_months",
-            prompt=N_("For how many months have you not been paid? For example: 3"),
+            prompt=N_(
+                "For how many months have you not been paid? For example: 3 months. "
+                "Optional: you can press Skip."
+            ),
             summary=N_("Months unpaid"),
             next="self_wage_amount",
             parser="months",
             skippable=True,
             when=When("self_problem", ("GAJI",)),
-            retry=N_("Please type how many months, for example: 3, or since March."),
+            retry=N_("Please type how many months. For example: 3 months."),
             expects=MonthRange(low=0, high=120),
         ),
         Ask(
             id="self_wage_amount",
-            prompt=N_("About how much are you owed? For example: RM 1.500, or 2,5 juta."),
+            prompt=N_(
+                "About how much are you owed? For example: RM 1,500. Optional: you can press Skip."
+            ),
             summary=N_("Amount owed"),
             next="self_story",
             parser="amount",
             skippable=True,
             when=When("self_problem", ("GAJI",)),
-            retry=N_("Please type an amount, for example: RM 1.500, or 2,5 juta."),
+            retry=N_("Please type the amount and its currency. For example: RM 1,500."),
             expects=NeedsCurrency(country_step="self_country", by_country=CURRENCY_OF_COUNTRY),
         ),
         Ask(
             id="self_story",
             prompt=N_(
-                "If you want, tell us briefly in your own words what happened. "
-                "You can also send a voice note."
+                "Tell us briefly, in your own words, what happened. You can also send "
+                "a voice note. Optional: you can press Skip."
             ),
             summary=N_("Your words"),
             next="self_name",
@@ -159,7 +171,7 @@ SELF_REPORT = Flow(
         ),
         Ask(
             id="self_name",
-            prompt=N_("What should we call you? A nickname is fine."),
+            prompt=N_("What should we call you? A nickname is fine. Optional: you can press Skip."),
             summary=N_("Name"),
             next="self_contact",
             skippable=True,
@@ -188,7 +200,10 @@ SELF_REPORT = Flow(
         ),
         Ask(
             id="self_regency_other",
-            prompt=N_("Which regency (kabupaten) or city is your home in?"),
+            prompt=N_(
+                "Which regency (kabupaten) or city is your home in? For example: "
+                "Garut. Optional: you can press Skip."
+            ),
             summary=N_("Regency"),
             next="self_job",
             skippable=True,
@@ -196,7 +211,7 @@ SELF_REPORT = Flow(
         ),
         Choose(
             id="self_job",
-            prompt=N_("What work do you do?"),
+            prompt=N_("What work do you do? Optional: you can press Skip."),
             summary=N_("Work"),
             options=(
                 Option("domestic", N_("Domestic worker")),
@@ -212,7 +227,7 @@ SELF_REPORT = Flow(
         ),
         Choose(
             id="self_route",
-            prompt=N_("How did you go to work abroad?"),
+            prompt=N_("How did you go to work abroad? Optional: you can press Skip."),
             summary=N_("How you went"),
             options=(
                 Option("p3mi", N_("Official company P3MI")),
@@ -224,26 +239,29 @@ SELF_REPORT = Flow(
         ),
         Ask(
             id="self_employer",
-            prompt=N_("What is the name of your employer or agency? You can skip this."),
+            prompt=N_("What is the name of your employer or agency? Optional: you can press Skip."),
             summary=N_("Employer or agency"),
             next="self_since",
             skippable=True,
         ),
         Ask(
             id="self_since",
-            prompt=N_("When did the problem start? For example: March 2026, or last month."),
+            prompt=N_(
+                "When did the problem start? For example: March 2026. Optional: you can press Skip."
+            ),
             summary=N_("Problem since"),
             next="self_files",
             parser="date",
             skippable=True,
-            retry=N_("Please write a month and year, for example: March 2026."),
+            retry=N_("Please write a month and year. For example: March 2026."),
             expects=DateWindow(years_back=25),
         ),
         Collect(
             id="self_files",
             prompt=N_(
                 "If it is safe, send photos of your contract, payslip or passport. "
-                "They also stay in your phone's gallery. Press Done when finished."
+                "They stay in your phone's gallery too. Optional: press Done when "
+                "finished, or to send none."
             ),
             summary=N_("Files"),
             next="review",

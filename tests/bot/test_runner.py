@@ -62,7 +62,7 @@ def test_a_turn_saves_state_case_and_replies_together(runner: Runner, engine: En
     assert consent.purpose == "case_handling"
     assert consent.answer == "given"
     assert consent.text_version == "2026-11-v1"
-    assert outbox_texts(engine, "c1")[-1].startswith("Which city or state?")
+    assert outbox_texts(engine, "c1")[-1].startswith("Which city or state are you in?")
 
 
 @pytest.mark.parametrize("hostile", HOSTILE, ids=range(len(HOSTILE)))

@@ -116,7 +116,7 @@ def test_no_asks_the_question_again_and_a_new_answer_is_read_afresh() -> None:
 
 def test_words_that_are_not_months_get_the_retry_with_skip() -> None:
     turn = send(at(MONTHS), "sejak 2025")
-    assert msgids(turn) == ["Please type how many months, for example: 3, or since March."]
+    assert msgids(turn) == ["Please type how many months. For example: 3 months."]
     assert button_ids(turn) == ["cmd:skip"]
     assert EventName.INPUT_NOT_UNDERSTOOD in names(turn)
 

@@ -69,7 +69,7 @@ async def test_whole_report_in_indonesian_with_buttons_lists_numbers_and_a_photo
     assert review[-1].body["interactive"]["type"] == "button"
     assert ids(review[-1]) == ["review.confirm", "review.edit", "cmd:menu"]
     done = await phone.tap("review.confirm")
-    assert re.search(r"Nomor kasusmu MC-\d{4}-\d{6}\.", words(done[-1]))
+    assert re.search(r"Nomor kasusmu MC-\d{4}-\d{6}:", words(done[-1]))
 
     case = wa.rows(models.Case)[0]
     assert (case.status, case.channel, case.locale) == ("submitted", "whatsapp", "id")
@@ -130,7 +130,7 @@ async def test_whole_family_report_in_english_from_a_saudi_number_with_voice_and
     review = await phone.tap("fam_regency.Lombok Tengah")
     assert "Please check your answers:" in words(review[-1])
     done = await phone.tap("review.confirm")
-    assert re.search(r"Your case number is MC-\d{4}-\d{6}\.", words(done[-1]))
+    assert re.search(r"Your case number is MC-\d{4}-\d{6}:", words(done[-1]))
 
     case = wa.rows(models.Case)[0]
     assert (case.status, case.locale, case.reporter_role) == ("submitted", "en", "family")
