@@ -51,6 +51,14 @@ class InboundEvent:
     message_ref: str | None = None
     edited_ref: str | None = None
     media_group: str | None = None
+    pressed_on: str | None = None
+    """The channel's id of the message whose button was pressed, where it can change it."""
+
+
+CHOSEN_MARK = "✓ "
+"""Starts the label of a ticked option of a checklist."""
+EDIT_MESSAGE_ID = "edit_message_id"
+"""Payload key of an outbox message that replaces an earlier message of its chat, by channel id."""
 
 
 class UnreadableUpdate(Exception):

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-from bot.envelopes import OutButton, OutgoingMessage
+from bot.envelopes import CHOSEN_MARK, EDIT_MESSAGE_ID, OutButton, OutgoingMessage
 from flows.vocabulary import Fact, Locale, Money, PartialDate, Plain, Reply, Text
 
 LOCALES_DIR = Path(str(files("locales")))
@@ -68,9 +68,13 @@ class Renderer:
     def reply(self, reply: Reply) -> OutgoingMessage:
         """Returns one reply as a rendered message."""
         text = "\n".join(self.line(line) for line in reply.lines)
-        buttons = tuple(OutButton(b.id, self.text(b.label)) for b in reply.buttons)
+        buttons = tuple(
+            OutButton(b.id, (CHOSEN_MARK if b.chosen else "") + self.text(b.label))
+            for b in reply.buttons
+        )
+        extra = {EDIT_MESSAGE_ID: reply.replaces} if reply.replaces else {}
         return OutgoingMessage(
-            text=text, locale=self.locale.value, buttons=buttons, multi=reply.multi
+            text=text, locale=self.locale.value, buttons=buttons, multi=reply.multi, extra=extra
         )
 
     def line(self, line: Text | Plain) -> str:

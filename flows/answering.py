@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flows import messages as msg
 from flows.checking import CHECKS, checked_answer
+from flows.checklist import answer_checklist, option_names, pressed_option
 from flows.consent import CONSENT_VERSIONS, Purpose
 from flows.editing import pick_answer
 from flows.facts import categories
 from flows.keywords import find_triggers
-from flows.parsers import PARSERS, match_option, match_options, parse_yes_no
+from flows.parsers import PARSERS, match_option, parse_yes_no
 from flows.steps import Ask, Choose, Collect, Option, Question, Review
 from flows.triage import level, raise_only
-from flows.turn import Draft, command, deadline, enter, prompt, resolve
+from flows.turn import Draft, checklist, chosen_labels, command, deadline, enter, prompt, resolve
 from flows.vocabulary import Command, EventName, InputKind, Locale, Status, Text, Urgency, UserInput
 
 
@@ -42,19 +43,6 @@ def move_on(draft: Draft, step: Question | Review, target: str | None = None) ->
         assert step.next is not None, "the registry checks every question leads somewhere"
         target = resolve(step.next, draft.state)
     enter(draft, target)
-
-
-def _options(draft: Draft, step: Choose) -> list[tuple[str, list[str]]]:
-    return [(o.id, [*draft.context.labels(o.label), *o.aliases]) for o in step.options]
-
-
-def _pressed(step: Choose, choice_id: str | None) -> Option | None:
-    if choice_id is None:
-        return None
-    prefix, _, option_id = choice_id.rpartition(".")
-    if prefix and prefix != step.id:
-        return None
-    return next((o for o in step.options if o.id == option_id), None)
 
 
 def choose_option(draft: Draft, step: Choose, option: Option) -> None:
@@ -94,26 +82,45 @@ def finish_multi(draft: Draft, step: Choose, chosen: list[str]) -> None:
     move_on(draft, step)
 
 
+def skip_question(draft: Draft, step: Question) -> None:
+    """Records a question as skipped and moves on."""
+    draft.state = draft.state.with_answer(step.id, None)
+    draft.emit(EventName.ANSWER_RECORDED, step=step.id, skipped=True)
+    move_on(draft, step)
+
+
+def finish_checklist(draft: Draft, step: Choose) -> None:
+    """Takes the ticked options as the answer; with none, skips or asks again as the step says."""
+    chosen = [o.id for o in step.options if o.id in draft.state.selection]
+    if not chosen and not step.skippable:
+        draft.emit(EventName.INPUT_NOT_UNDERSTOOD, step=step.id)
+        checklist(draft, step, Text(msg.MULTI_NONE), replaces=draft.pressed_on)
+        return
+    if draft.pressed_on is not None:
+        outcome = Text(msg.MULTI_CHOSEN, {"chosen": chosen_labels(step, chosen)})
+        draft.say(
+            Text(step.prompt), outcome if chosen else Text(msg.SKIPPED), replaces=draft.pressed_on
+        )
+    if chosen:
+        finish_multi(draft, step, chosen)
+    else:
+        skip_question(draft, step)
+
+
 def answer_choose(draft: Draft, step: Choose, inp: UserInput) -> None:
     """Takes a pressed button, a typed number or a typed label as the answer."""
-    pressed = _pressed(step, inp.choice_id)
-    if step.multi and pressed:
-        selection = tuple(dict.fromkeys((*draft.state.selection, pressed.id)))
-        draft.update(selection=selection)
-        chosen = tuple(Text(o.label) for o in step.options if o.id in selection)
-        draft.say(Text(msg.MULTI_SELECTED, {"chosen": chosen}))
+    if step.multi:
+        answer_checklist(draft, step, inp)
         return
+    pressed = pressed_option(step, inp.choice_id)
     if pressed:
         choose_option(draft, step, pressed)
         return
     text = inp.text.strip()
-    if step.multi and text:
-        picked = match_options(text, _options(draft, step))
-        if picked:
-            finish_multi(draft, step, picked)
-            return
     typed = (
-        (yes_no_option(step, text) or match_option(text, _options(draft, step))) if text else None
+        (yes_no_option(step, text) or match_option(text, option_names(draft, step)))
+        if text
+        else None
     )
     if typed:
         choose_option(draft, step, next(o for o in step.options if o.id == typed))

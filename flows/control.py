@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flows import codeword
 from flows import messages as msg
-from flows.answering import finish_multi, move_on, raise_urgency
+from flows.answering import finish_checklist, move_on, raise_urgency, skip_question
 from flows.commands import command_of_button, parse_command
 from flows.editing import cancel_pick
 from flows.language import guess_language
@@ -146,9 +146,7 @@ def skip(draft: Draft) -> None:
     """Skips the current question when it may be skipped."""
     step = draft.step
     if isinstance(step, Ask | Choose) and step.skippable:
-        draft.state = draft.state.with_answer(step.id, None)
-        draft.emit(EventName.ANSWER_RECORDED, step=step.id, skipped=True)
-        move_on(draft, step)
+        skip_question(draft, step)
     elif isinstance(step, Collect):
         done(draft)
     else:
@@ -160,11 +158,7 @@ def done(draft: Draft) -> None:
     """Ends a multiple choice or a file collection."""
     step = draft.step
     if isinstance(step, Choose) and step.multi:
-        if draft.state.selection:
-            finish_multi(draft, step, list(draft.state.selection))
-        else:
-            draft.say(Text(msg.MULTI_EMPTY))
-            reprompt(draft)
+        finish_checklist(draft, step)
     elif isinstance(step, Collect):
         if step.id not in draft.state.answers:
             draft.state = draft.state.with_answer(step.id, [])

@@ -78,6 +78,7 @@ def advance(
         new_conversation(draft, event)
     else:
         draft.code_word_set = event.code_word_set
+        draft.pressed_on = event.pressed_on
         on_input(draft, event)
         draft.update(last_input_at=event.at)
         offer_code_word(draft)

@@ -21,7 +21,8 @@ MEDIA_TOO_LARGE = N_(
 )
 MEDIA_RECEIVED = N_("Received. Send more, or press Done.")
 MULTI_SELECTED = N_("Chosen so far: {chosen}. Choose more, or press Done.")
-MULTI_EMPTY = N_("Please choose at least one option first, or press Skip.")
+MULTI_NONE = N_("Nothing is chosen yet. Choose at least one, then press Done.")
+MULTI_CHOSEN = N_("Chosen: {chosen}.")
 CANNOT_SKIP = N_("This question is needed to continue. Please choose an answer.")
 CANNOT_GO_BACK = N_("This is the first question. There is nothing to go back to.")
 HELP = N_(

@@ -49,6 +49,8 @@ class Draft:
     state: State
     at: dt.datetime
     code_word_set: bool = False
+    pressed_on: str | None = None
+    """The message whose button the reporter pressed, if the channel can change it."""
     replies: list[Reply] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
@@ -57,9 +59,10 @@ class Draft:
         *lines: Text | Plain,
         buttons: tuple[Button, ...] = (),
         multi: bool = False,
+        replaces: str | None = None,
     ) -> None:
-        """Adds one reply."""
-        self.replies.append(Reply(lines=lines, buttons=buttons, multi=multi))
+        """Adds one reply (in place of an earlier message when `replaces` names one)."""
+        self.replies.append(Reply(lines=lines, buttons=buttons, multi=multi, replaces=replaces))
 
     def emit(self, name: EventName, **data: object) -> None:
         """Adds one event."""
@@ -116,13 +119,13 @@ MENU_BUTTON = command(Command.MENU, msg.BUTTON_MENU)
 
 def prompt(draft: Draft, step: Choose | Ask | Collect | Review) -> None:
     """Shows a question with its buttons."""
-    if isinstance(step, Choose):
+    if isinstance(step, Choose) and step.multi:
+        checklist(draft, step)
+    elif isinstance(step, Choose):
         buttons = tuple(button(step.id, o.id, o.label) for o in _ordered(draft, step))
-        if step.multi:
-            buttons += (command(Command.DONE, msg.BUTTON_DONE),)
         if step.skippable:
             buttons += (command(Command.SKIP, msg.BUTTON_SKIP),)
-        draft.say(Text(step.prompt), buttons=(*buttons, MENU_BUTTON), multi=step.multi)
+        draft.say(Text(step.prompt), buttons=(*buttons, MENU_BUTTON))
     elif isinstance(step, Ask):
         skip = (command(Command.SKIP, msg.BUTTON_SKIP),) if step.skippable else ()
         draft.say(Text(step.prompt), buttons=(*skip, MENU_BUTTON))
@@ -139,6 +142,31 @@ def prompt(draft: Draft, step: Choose | Ask | Collect | Review) -> None:
             MENU_BUTTON,
         )
         draft.say(Text(step.prompt), *lines, Text(step.question), buttons=buttons)
+
+
+def checklist(
+    draft: Draft, step: Choose, note: Text | None = None, *, replaces: str | None = None
+) -> None:
+    """Shows a multiple choice with the chosen options ticked, what is chosen, and Done."""
+    chosen = draft.state.selection
+    options = tuple(
+        replace(button(step.id, o.id, o.label), chosen=o.id in chosen) for o in step.options
+    )
+    commands = [command(Command.DONE, msg.BUTTON_DONE)]
+    if step.skippable:
+        commands.append(command(Command.SKIP, msg.BUTTON_SKIP))
+    lines = [Text(step.prompt)]
+    if chosen:
+        lines.append(Text(msg.MULTI_SELECTED, {"chosen": chosen_labels(step, chosen)}))
+    if note is not None:
+        lines.append(note)
+    buttons = (*options, *commands, MENU_BUTTON)
+    draft.say(*lines, buttons=buttons, multi=True, replaces=replaces)
+
+
+def chosen_labels(step: Choose, chosen: tuple[str, ...] | list[str]) -> tuple[Text, ...]:
+    """Returns the labels of the chosen options, in the order the step lists them."""
+    return tuple(Text(o.label) for o in step.options if o.id in chosen)
 
 
 def _ordered(draft: Draft, step: Choose) -> tuple[Option, ...]:
@@ -183,10 +211,18 @@ def enter(draft: Draft, step_id: str) -> None:
                 draft.update(step_id=step_id, prompted=False)
                 return
             continue
-        draft.update(step_id=step.id, prompted=True, selection=())
+        draft.update(step_id=step.id, prompted=True, selection=_kept_selection(draft, step))
         prompt(draft, step)
         return
     raise RuntimeError("a flow loops without asking anything")
+
+
+def _kept_selection(draft: Draft, step: Step) -> tuple[str, ...]:
+    """Returns the ticks a checklist starts with: its stored answer when it is asked again."""
+    stored = draft.state.answers.get(step.id)
+    if isinstance(step, Choose) and step.multi and isinstance(stored, list):
+        return tuple(str(option_id) for option_id in stored)
+    return ()
 
 
 def show(draft: Draft, step: Inform) -> None:

@@ -196,6 +196,8 @@ class UserInput:
     """The reporter chose a code word: Suara asks for it before it shows case details."""
     code_word: CodeWord | None = None
     """The runner's verdict on a typed code word; the word itself is blanked from `text`."""
+    pressed_on: str | None = None
+    """The message whose button was pressed, when the channel can change that message."""
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,8 @@ class Button:
 
     id: str
     label: Text
+    chosen: bool = False
+    """The option is ticked in a checklist (the renderer marks its label)."""
 
 
 @dataclass(frozen=True)
@@ -261,6 +265,8 @@ class Reply:
     lines: tuple[Text | Plain, ...]
     buttons: tuple[Button, ...] = ()
     multi: bool = False
+    replaces: str | None = None
+    """An earlier message this one takes the place of (a channel that cannot change it sends)."""
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ def test_there_is_a_transcript_per_path_and_language() -> None:
         "implausible_count",
         "month_duration",
         "bare_amount",
+        "checklist",
+        "checklist_typed",
     ):
         assert {f"{path}_id", f"{path}_en"} <= names, path
 
@@ -60,6 +62,7 @@ def test_transcript(path: Path, tmp_path: Path, catalogs: Catalogs, context: Con
     engine = db.make_engine(url)
     player = Player(engine, Runner(engine, catalogs, context))
     data = load(path)
+    player.edits = bool(data.get("edits"))
     try:
         for number, turn in enumerate(data["turns"], start=1):
             got = player.play(turn, data.get("locale_hint"))

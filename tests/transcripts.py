@@ -17,7 +17,7 @@ import yaml
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.envelopes import Channel, InboundEvent, StoredMedia
+from bot.envelopes import EDIT_MESSAGE_ID, Channel, InboundEvent, StoredMedia
 from bot.i18n import Catalogs
 from bot.runtime.runner import Runner
 from flows.context import Context
@@ -48,6 +48,9 @@ class Player:
     now: dt.datetime = START
     counter: int = 0
     refs: dict[str, str] = field(default_factory=dict)
+    edits: bool = False
+    """Presses name the message they were on, as Telegram's do (the outbox id stands for it)."""
+    shown: dict[str, str] = field(default_factory=dict)
 
     def event(self, turn: dict[str, Any], hint: str | None) -> InboundEvent | Timeout:
         """Returns the input a transcript turn describes."""
@@ -63,7 +66,10 @@ class Player:
         if "timer" in turn:
             return Timeout(kind=TimerKind(turn["timer"]), at=self.now)
         if "press" in turn:
-            return InboundEvent(kind=InputKind.CHOICE, choice_id=turn["press"], **base)
+            pressed_on = self.shown.get(turn["press"]) if self.edits else None
+            return InboundEvent(
+                kind=InputKind.CHOICE, choice_id=turn["press"], pressed_on=pressed_on, **base
+            )
         if "command" in turn:
             name, _, argument = str(turn["command"]).partition(" ")
             return InboundEvent(
@@ -117,9 +123,15 @@ class Player:
             for outbox_id in ids:
                 payload = session.get(models.OutboxMessage, outbox_id).payload  # type: ignore[union-attr]
                 buttons = [f"{b['id']} = {b['label']}" for b in payload["buttons"]]
-                found.append(
-                    {"text": payload["text"], "buttons": buttons} if buttons else payload["text"]
-                )
+                replaced = payload.get(EDIT_MESSAGE_ID)
+                shown_as = str(replaced or outbox_id)
+                self.shown.update({b["id"]: shown_as for b in payload["buttons"]})
+                reply: dict[str, Any] = {"text": payload["text"]}
+                if replaced:
+                    reply["replaces"] = f"reply {replaced}"
+                if buttons:
+                    reply["buttons"] = buttons
+                found.append(reply if len(reply) > 1 else payload["text"])
         return found
 
 

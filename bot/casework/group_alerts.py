@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.casework import texts as tx
-from bot.envelopes import Channel, OutButton, OutgoingMessage
+from bot.envelopes import EDIT_MESSAGE_ID, Channel, OutButton, OutgoingMessage
 from bot.i18n import Catalogs
 from escalation.alerts import Alert
 from escalation.offices import JAKARTA, LEVELS, Directory
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 PREFIX = "cw"
 """Every group button's callback_data starts with "cw:" (the reporter's buttons never do)."""
-EDIT_KEY = "edit_message_id"
+EDIT_KEY = EDIT_MESSAGE_ID
 """Payload key of an outbox row that replaces an earlier group message (see docs/escalation.md)."""
 
 

@@ -192,6 +192,7 @@ class Runner:
             edited_step=edited_step if event.kind is InputKind.EDIT else None,
             locale_hint=event.locale_hint,
             media_group=event.media_group,
+            pressed_on=event.pressed_on,
             case_held=_case_held(session, envelope.get("case_id")),
         )
 

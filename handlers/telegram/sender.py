@@ -8,7 +8,7 @@ import logging
 import re
 from collections.abc import Sequence
 
-from bot.envelopes import OutButton, OutgoingMessage
+from bot.envelopes import CHOSEN_MARK, EDIT_MESSAGE_ID, OutButton, OutgoingMessage
 from bot.runtime.delivery import SendFailed
 from bot.safety.quick_exit import CLEAR_CHAT, KIND, ChatLedger, Direction
 from flows.commands import COMMAND_PREFIX
@@ -93,13 +93,25 @@ def _rows(buttons: Sequence[OutButton]) -> Keyboard:
     index = 0
     while index < len(keys):
         pair = keys[index : index + 2]
-        if len(pair) == 2 and all(len(k.label) <= PAIR_LIMIT for k in pair):
+        if len(pair) == 2 and all(_unmarked_len(k.label) <= PAIR_LIMIT for k in pair):
             rows.append(tuple(pair))
             index += 2
         else:
             rows.append((keys[index],))
             index += 1
     return tuple(rows)
+
+
+def _unmarked_len(label: str) -> int:
+    """Returns a label's length without a checklist tick, so ticking never moves the buttons."""
+    return len(label.removeprefix(CHOSEN_MARK))
+
+
+def _message_id(value: object) -> int | None:
+    """Returns the Telegram message id an outbox row replaces (stored as a number or digits)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def _short(label: str) -> str:
@@ -132,8 +144,8 @@ class TelegramSender:
         text = message.text if message.text.strip() else ("…" if keys else "")
         if not text:
             return None
-        edited = message.extra.get("edit_message_id")
-        if isinstance(edited, int) and await self._edit(chat_id, edited, text, keys):
+        edited = _message_id(message.extra.get(EDIT_MESSAGE_ID))
+        if edited is not None and await self._edit(chat_id, edited, text, keys):
             return str(edited)
         parts = split_text(text)
         sent = 0

@@ -178,6 +178,7 @@ class TelegramTranslator:
             at=dt.datetime.now(dt.UTC),
             choice_id=press.data,
             locale_hint=press.language_code,
+            pressed_on=str(press.message_id) if press.message_id is not None else None,
         )
 
     async def group_press(self, press: TgCallback) -> None:
@@ -187,11 +188,11 @@ class TelegramTranslator:
         await self.groups.handle(press)
 
     async def settle(self, press: TgCallback) -> None:
-        """Calls answerCallbackQuery, then removes the keyboard (or just the pressed option)."""
+        """Calls answerCallbackQuery, then removes the keyboard unless the turn redraws it."""
         calls = [self.driver.answer_callback(press.id)]
-        if press.keyboard and press.chat_id is not None and press.message_id is not None:
-            kept = remaining(press.keyboard, press.data)
-            calls.append(self.driver.edit_keyboard(press.chat_id, press.message_id, kept))
+        retire = press.keyboard and not redrawn(press.keyboard, press.data)
+        if retire and press.chat_id is not None and press.message_id is not None:
+            calls.append(self.driver.edit_keyboard(press.chat_id, press.message_id, ()))
         for outcome in await asyncio.gather(*calls, return_exceptions=True):
             if isinstance(outcome, TgError):
                 log.warning("button press not settled", extra={"reason": outcome.reason})
@@ -248,11 +249,16 @@ def command(name: str, argument: str | None) -> tuple[Command, str | None] | Non
     return cmd, None
 
 
-def remaining(keys: Keyboard, pressed: str | None) -> Keyboard:
-    """Returns the keyboard left after a press: the other options of a multiple choice, or none."""
+DONE_DATA = f"{COMMAND_PREFIX}{Command.DONE.value}"
+
+
+def redrawn(keys: Keyboard, pressed: str | None) -> bool:
+    """Returns whether a press is on a checklist (its options and Done), which the turn redraws.
+
+    The engine ticks the option in place of this message, or replaces it with the final choice,
+    so retiring the keyboard here would only make it flicker.
+    """
     data = [k.data for row in keys for k in row]
-    multi = f"{COMMAND_PREFIX}{Command.DONE.value}" in data
-    if not multi or pressed is None or pressed.startswith(COMMAND_PREFIX):
-        return ()
-    rows = (tuple(k for k in row if k.data != pressed) for row in keys)
-    return tuple(row for row in rows if row)
+    options = [d for d in data if not d.startswith(COMMAND_PREFIX)]
+    checklist = DONE_DATA in data and bool(options)
+    return checklist and pressed is not None and (pressed == DONE_DATA or pressed in options)

@@ -43,13 +43,18 @@ async def test_whole_report_in_indonesian_with_buttons_lists_numbers_and_a_photo
     assert [t for _, _, t in choices(city[-1])] == ["Lewati", "Menu"]
     await phone.say("Johor Bahru")
     chosen = await phone.tap("self_help.wages")
-    assert words(chosen[-1]) == "Sudah dipilih: Gaji saya dibayar. Pilih lagi, atau tekan Selesai."
+    assert words(chosen[-1]) == (
+        "Bantuan apa yang kamu mau? Pilih satu atau lebih, lalu tekan Selesai.\n"
+        "Sudah dipilih: Gaji saya dibayar. Pilih lagi, atau tekan Selesai."
+    )
     problems = await phone.tap("cmd:done")
     menu = words(problems[-1])
     assert problems[-1].type == "text"  # 13 problems do not fit a list: numbered text
     assert "\n1. Gaji ditahan/dipotong\n2. Paspor/dokumen ditahan\n" in menu
     assert menu.endswith("\n\nKetik: SELESAI · MENU")
-    freedom = await phone.say("1, 2")
+    ticked = words((await phone.say("1, 2"))[-1])
+    assert "\n1. ✓ Gaji ditahan/dipotong\n2. ✓ Paspor/dokumen ditahan\n" in ticked
+    freedom = await phone.say("selesai")
     assert ids(freedom[-1])[0] == "self_freedom.both"
     await phone.tap("self_freedom.both")
     await phone.say("3")
@@ -114,6 +119,7 @@ async def test_whole_family_report_in_english_from_a_saudi_number_with_voice_and
     assert "\n1. We lost contact\n2. They died\n" in words(problems[-1])
     assert words(problems[-1]).endswith("\n\nType: DONE · MENU")
     await phone.say("1")
+    await phone.say("done")
     await phone.say("3 weeks ago")
     await phone.tap("fam_worker_knows.unknown")
     documents = await phone.tap("fam_contact_worker.phone_held")
