@@ -72,7 +72,9 @@ def test_demo_files_a_whole_report_with_a_photo(client: TestClient) -> None:
         chat.send(choice_id=choice)
     chat.send("Mong Kok")
     chat.send("4")
+    chat.send("done")  # a typed pick ticks the checklist; done ends it
     chat.send("1")
+    chat.send("done")
     chat.send("3")
     chat.send("HK$ 9,000")
     chat.send("<b>bold</b> & 'quotes'")

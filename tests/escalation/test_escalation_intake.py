@@ -73,7 +73,9 @@ def file_report(say: Reporter) -> None:
         say(choice=choice)
     say("Kampung ZZCITY near Mong Kok")
     say("4")
+    say("done")  # a typed pick ticks the checklist; done ends it
     say("1")
+    say("done")
     say("3")
     say("HK$ 9,000")
     say("ZZSTORY: Madam Chan keeps my passport, call me on +85291234567")

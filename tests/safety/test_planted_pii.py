@@ -93,7 +93,7 @@ def file_report(chat: Chat, photo: bytes) -> None:
     chat.send("Hello")
     for choice in ("danger.no", "safe_now.safe", "role.worker", "consent.agree", "self_country.HK"):
         chat.send(choice=choice)
-    for text in (CITY, "4", "1", "3", "HK$ 9,000"):
+    for text in (CITY, "4", "done", "1", "done", "3", "HK$ 9,000"):  # typed picks, then done
         chat.send(text)
     chat.send(f"{STORY}. Paspor {PASSPORT} ditahan. Telepon saya {PHONE}")
     chat.send(NAME)
