@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from storage.db import count_updated
+from storage.leases import extend_row_leases
 from storage.models import InboundUpdate
 
 logger = logging.getLogger(__name__)
@@ -104,14 +105,10 @@ def renew_inbound(
     ids: Collection[int] | None = None,
 ) -> int:
     """Extends owner's leases on pending updates (only those of `ids`, if given); counts them."""
-    stmt = (
-        update(InboundUpdate)
-        .where(col(InboundUpdate.lease_owner) == owner, col(InboundUpdate.status) == "pending")
-        .values(lease_until=now + dt.timedelta(seconds=seconds))
+    until = now + dt.timedelta(seconds=seconds)
+    return extend_row_leases(
+        session=session, table=InboundUpdate, status="pending", owner=owner, until=until, ids=ids
     )
-    if ids is not None:
-        stmt = stmt.where(col(InboundUpdate.id).in_(list(ids)))
-    return count_updated(session, stmt, col(InboundUpdate.id))
 
 
 def release_inbound(*, session: Session, owner: str) -> int:

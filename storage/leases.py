@@ -2,12 +2,14 @@
 every process that runs background work renews a heartbeat row that readiness checks read."""
 
 import datetime as dt
+from collections.abc import Collection
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from storage.db import dialect_insert
+from storage.db import count_updated, dialect_insert
 from storage.escalation_models import DispatcherLease
+from storage.models import InboundUpdate, OutboxMessage
 
 
 def acquire_lease(
@@ -68,3 +70,23 @@ def lease_expiries(*, session: Session) -> dict[str, dt.datetime]:
     """Returns when each lease and heartbeat runs out, by name."""
     rows = session.exec(select(DispatcherLease.name, DispatcherLease.expires_at))
     return {name: expires_at for name, expires_at in rows}
+
+
+def extend_row_leases(
+    *,
+    session: Session,
+    table: type[InboundUpdate] | type[OutboxMessage],
+    status: str,
+    owner: str,
+    until: dt.datetime,
+    ids: Collection[int] | None,
+) -> int:
+    """Moves owner's leases on a queue's rows in `status` (only `ids`, if given) to `until`."""
+    stmt = (
+        update(table)
+        .where(col(table.lease_owner) == owner, col(table.status) == status)
+        .values(lease_until=until)
+    )
+    if ids is not None:
+        stmt = stmt.where(col(table.id).in_(list(ids)))
+    return count_updated(session, stmt, col(table.id))

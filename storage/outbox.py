@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from storage.db import count_updated
 from storage.errors import RowNotFound
+from storage.leases import extend_row_leases
 from storage.models import OutboxMessage
 from storage.types import utcnow
 
@@ -120,14 +121,10 @@ def renew_outbox_leases(
     ids: Collection[int] | None = None,
 ) -> int:
     """Extends owner's leases on messages being sent (those of `ids`, if given); counts them."""
-    stmt = (
-        update(OutboxMessage)
-        .where(col(OutboxMessage.status) == "sending", col(OutboxMessage.lease_owner) == owner)
-        .values(lease_until=now + timedelta(seconds=lease_seconds))
+    until = now + timedelta(seconds=lease_seconds)
+    return extend_row_leases(
+        session=session, table=OutboxMessage, status="sending", owner=owner, until=until, ids=ids
     )
-    if ids is not None:
-        stmt = stmt.where(col(OutboxMessage.id).in_(list(ids)))
-    return count_updated(session, stmt, col(OutboxMessage.id))
 
 
 def settle_sent(
