@@ -15,20 +15,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from flows.steps import (
-    Ask,
+    EXPECTATION_KINDS,
+    STEP_KINDS,
     ByAnswer,
     Choose,
-    Collect,
-    DateWindow,
     Expectation,
-    Finish,
     Flow,
-    Inform,
-    MonthRange,
-    NeedsCurrency,
     Option,
     Provider,
-    Review,
     Step,
     Target,
     When,
@@ -36,19 +30,6 @@ from flows.steps import (
 )
 from flows.vocabulary import EventName, Status
 
-STEP_KINDS: Mapping[str, type[Step]] = {
-    "choose": Choose,
-    "ask": Ask,
-    "collect": Collect,
-    "inform": Inform,
-    "review": Review,
-    "finish": Finish,
-}
-EXPECTATION_KINDS: Mapping[str, type[Expectation]] = {
-    "month_range": MonthRange,
-    "date_window": DateWindow,
-    "needs_currency": NeedsCurrency,
-}
 TEXT_KEYS = frozenset({"title", "prompt", "text", "summary", "question", "retry", "label"})
 """The keys whose values a person reads: the message ids the catalogs translate."""
 FLOW_KEYS = frozenset({"id", "title", "start", "steps"})

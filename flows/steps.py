@@ -182,6 +182,21 @@ class Finish:
 
 Step = Choose | Ask | Collect | Inform | Review | Finish
 Question = Choose | Ask | Collect
+STEP_KINDS: Mapping[str, type[Step]] = {
+    "choose": Choose,
+    "ask": Ask,
+    "collect": Collect,
+    "inform": Inform,
+    "review": Review,
+    "finish": Finish,
+}
+"""The `kind` a flow data file gives each step type."""
+EXPECTATION_KINDS: Mapping[str, type[Expectation]] = {
+    "month_range": MonthRange,
+    "date_window": DateWindow,
+    "needs_currency": NeedsCurrency,
+}
+"""The `kind` a flow data file gives each plausibility check of a typed answer."""
 
 
 def targets(target: Target | None) -> tuple[str, ...]:
