@@ -70,6 +70,12 @@ def _flag(value: object, where: str) -> bool:
     return value
 
 
+def _whole(value: object, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _fail(where, f"expected a whole number, found {value!r}")
+    return value
+
+
 def _table(value: object, where: str, keys: Iterable[str]) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _fail(where, f"expected a table, found {value!r}")
@@ -121,9 +127,12 @@ def _expects(value: object, where: str) -> Expectation:
         raise _fail(where, f"unknown expectation {kind_name!r}")
     names = [field.name for field in dataclasses.fields(kind)]
     table = _table(value, where, ("kind", *names))
-    fields = {name: table[name] for name in names if name in table}
-    if "by_country" in fields:
-        fields["by_country"] = _mapping(fields["by_country"], where)
+    read = {"by_country": _mapping, "country_step": _text}
+    fields = {
+        name: read.get(name, _whole)(table[name], f"{where}.{name}")
+        for name in names
+        if name in table
+    }
     return _construct(kind, fields, where)
 
 
@@ -244,8 +253,13 @@ def read_flow(source: str, name: str, lists: OptionLists) -> Flow:
 
 
 def check_targets(flows: Mapping[str, Flow]) -> None:
-    """Raises FlowFileError naming the file and step of the first `next` that leads nowhere."""
-    known = {step.id for flow in flows.values() for step in flow.steps}
+    """Raises FlowFileError naming the file and step of a step id used twice or a dead `next`."""
+    known: dict[str, str] = {}
+    for name, flow in flows.items():
+        for step in flow.steps:
+            if step.id in known:
+                raise _fail(f"{name}, step {step.id!r}", f"the id is used in {known[step.id]} too")
+            known[step.id] = name
     for name, flow in flows.items():
         if flow.start not in known:
             raise _fail(name, f"starts at unknown step {flow.start!r}")

@@ -115,6 +115,11 @@ def test_options_carry_their_consent_triggers_and_events() -> None:
         ('kind = "ask"\nid = "a"\nprompt = "A?"\nnext = "end"\nexpects = { kind = "x" }', "'x'"),
         ('kind = "choose"\nid = "a"\nprompt = "A?"\noptions = "colours"', "list 'colours'"),
         (
+            'kind = "ask"\nid = "a"\nprompt = "A?"\nnext = "end"\nparser = "months"\n'
+            'expects = { kind = "month_range", low = "0", high = 12 }',
+            "step 'a', expects.low: expected a whole number",
+        ),
+        (
             'kind = "choose"\nid = "a"\nprompt = "A?"\noptions = [{ id = "x", label = "", y = 1 }]',
             "step 'a', option 'x': unknown field 'y'",
         ),
@@ -133,6 +138,12 @@ def test_a_next_that_leads_nowhere_fails_naming_the_file_and_the_step() -> None:
     flow = read_flow(f"{HEAD}{ask}{END}", "t.toml", LISTS)
     with pytest.raises(FlowFileError, match=r"^t\.toml, step 'a': leads to unknown step 'ende'$"):
         check_targets({"t.toml": flow})
+
+
+def test_a_step_id_used_in_two_files_fails_naming_both() -> None:
+    flow = read_flow(HEAD + END, "t.toml", LISTS)
+    with pytest.raises(FlowFileError, match=r"^u\.toml, step 'end': the id is used in t\.toml"):
+        check_targets({"t.toml": flow, "u.toml": flow})
 
 
 def test_a_file_that_is_not_toml_or_has_unknown_keys_fails_naming_the_file() -> None:
