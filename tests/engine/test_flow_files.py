@@ -92,7 +92,9 @@ def test_options_carry_their_consent_triggers_and_events() -> None:
         "t.toml",
         LISTS,
     )
-    (option,) = flow.steps[0].options  # type: ignore[union-attr]
+    choice = flow.steps[0]
+    assert isinstance(choice, Choose)
+    (option,) = choice.options
     assert option == Option(
         "yes",
         "Yes",
