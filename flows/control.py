@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from flows import codeword
 from flows import messages as msg
 from flows.answering import finish_checklist, move_on, raise_urgency, skip_question
@@ -205,15 +207,24 @@ def show_menu(draft: Draft) -> None:
     draft.say(Text(msg.MENU), buttons=buttons)
 
 
+MOVES: Mapping[Command, Callable[[Draft], None]] = {
+    Command.MENU: show_menu,
+    Command.BACK: go_back,
+    Command.HUMAN: hand_over,
+    Command.SKIP: skip,
+    Command.DONE: done,
+}
+"""The commands that are one move of the conversation, whatever was typed with them."""
+
+
 def run_command(draft: Draft, cmd: Command, argument: str | None) -> None:
     """Carries out a global command."""
-    if cmd is Command.HELP:
+    move = MOVES.get(cmd)
+    if move is not None:
+        move(draft)
+    elif cmd is Command.HELP:
         draft.say(Text(msg.HELP))
         reprompt(draft)
-    elif cmd is Command.MENU:
-        show_menu(draft)
-    elif cmd is Command.BACK:
-        go_back(draft)
     elif cmd is Command.CANCEL:
         draft.update(status=Status.CANCELLED, pending=None)
         draft.emit(EventName.CONVERSATION_CANCELLED, step=draft.state.step_id)
@@ -222,12 +233,6 @@ def run_command(draft: Draft, cmd: Command, argument: str | None) -> None:
         begin(draft, draft.state.locale, restarted=True)
     elif cmd is Command.LANGUAGE:
         switch_language(draft, argument)
-    elif cmd is Command.HUMAN:
-        hand_over(draft)
-    elif cmd is Command.SKIP:
-        skip(draft)
-    elif cmd is Command.DONE:
-        done(draft)
     elif cmd is Command.START:
         if argument:
             draft.emit(EventName.REFERRAL_RECORDED, source=argument)

@@ -5,15 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from flows.intake.closing import CLOSING
-from flows.intake.emergency import EMERGENCY
-from flows.intake.family import FAMILY
-from flows.intake.opening import OPENING
-from flows.intake.self_report import SELF_REPORT
+from flows.intake import CLOSING, EMERGENCY, FAMILY, OPENING, SELF_REPORT
 from flows.parsers import PARSERS
 from flows.steps import (
     Ask,
-    ByAnswer,
     Choose,
     DateWindow,
     Finish,
@@ -21,7 +16,7 @@ from flows.steps import (
     MonthRange,
     NeedsCurrency,
     Step,
-    Target,
+    successors,
 )
 
 
@@ -41,25 +36,6 @@ class Registry:
     def step(self, step_id: str) -> Step:
         """Returns the step with this id."""
         return self.steps[step_id]
-
-
-def targets(target: Target | None) -> tuple[str, ...]:
-    """Returns every step id a target may lead to."""
-    if target is None:
-        return ()
-    if isinstance(target, ByAnswer):
-        return (*target.targets.values(), target.default)
-    return (target,)
-
-
-def successors(step: Step) -> Iterator[str]:
-    """Yields the ids of every step that may follow this one."""
-    if isinstance(step, Finish):
-        return
-    yield from targets(step.next)
-    if isinstance(step, Choose):
-        for option in step.options:
-            yield from targets(option.next)
 
 
 def _problems(flows: Iterable[Flow], start: str) -> Iterator[str]:

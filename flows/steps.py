@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -182,6 +182,40 @@ class Finish:
 
 Step = Choose | Ask | Collect | Inform | Review | Finish
 Question = Choose | Ask | Collect
+STEP_KINDS: Mapping[str, type[Step]] = {
+    "choose": Choose,
+    "ask": Ask,
+    "collect": Collect,
+    "inform": Inform,
+    "review": Review,
+    "finish": Finish,
+}
+"""The `kind` a flow data file gives each step type."""
+EXPECTATION_KINDS: Mapping[str, type[Expectation]] = {
+    "month_range": MonthRange,
+    "date_window": DateWindow,
+    "needs_currency": NeedsCurrency,
+}
+"""The `kind` a flow data file gives each plausibility check of a typed answer."""
+
+
+def targets(target: Target | None) -> tuple[str, ...]:
+    """Returns every step id a target may lead to."""
+    if target is None:
+        return ()
+    if isinstance(target, ByAnswer):
+        return (*target.targets.values(), target.default)
+    return (target,)
+
+
+def successors(step: Step) -> Iterator[str]:
+    """Yields the ids of every step that may follow this one."""
+    if isinstance(step, Finish):
+        return
+    yield from targets(step.next)
+    if isinstance(step, Choose):
+        for option in step.options:
+            yield from targets(option.next)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from flows.vocabulary import Locale
 ROOT = LOCALES_DIR.parent
 TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
 BABEL_CFG = LOCALES_DIR / "babel.cfg"
+FLOW_DATA_EXTRACTOR = "bot.cli.locales:extract_flow_data"
 PACKAGES = ("flows", "bot", "handlers", "escalation", "storage")
 REFRESH = "run `make locales` (bot.cli.locales.refresh) and fill the new entries"
 NOT_TRANSLATED = {"SWITCH_TO_EN", "SWITCH_TO_ID"}  # shown as written, in the other language
@@ -141,10 +142,10 @@ def _marking_modules() -> list[str]:
     return found
 
 
-def _extracted_by_babel_cfg(module: str) -> bool:
+def _extracted_by_babel_cfg(module: str, extractor: str = "python") -> bool:
     with BABEL_CFG.open(encoding="utf-8") as handle:
         methods, _ = parse_mapping_cfg(handle)
-    return any(method == "python" and pathmatch(pattern, module) for pattern, method in methods)
+    return any(method == extractor and pathmatch(pattern, module) for pattern, method in methods)
 
 
 def test_babel_cfg_covers_every_module_that_marks_sentences() -> None:
@@ -152,6 +153,17 @@ def test_babel_cfg_covers_every_module_that_marks_sentences() -> None:
     assert "flows/messages.py" in marking  # the scan itself sees N_() markers
     missing = [module for module in marking if not _extracted_by_babel_cfg(module)]
     assert not missing, f"marked sentences outside locales/babel.cfg, add them there: {missing}"
+
+
+def test_babel_cfg_extracts_every_flow_data_file() -> None:
+    data_files = [
+        path.relative_to(ROOT).as_posix() for path in sorted(ROOT.glob("flows/**/*.toml"))
+    ]
+    assert "flows/intake/self_report.toml" in data_files
+    missing = [
+        name for name in data_files if not _extracted_by_babel_cfg(name, FLOW_DATA_EXTRACTOR)
+    ]
+    assert not missing, f"flow data files Babel does not read, add them to babel.cfg: {missing}"
 
 
 def test_template_is_up_to_date_with_the_code(template: Catalog, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from babel.messages import extract as babel_extract
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
+from bot.cli.locales import extract_flow_data
 from bot.i18n import DOMAIN, LOCALES_DIR
 from flows import messages
 from flows.parsers import PARSERS
@@ -81,6 +82,9 @@ def _reporter_msgids() -> set[str]:
             with path.open("rb") as handle:
                 for _, message, _, _ in babel_extract.extract("python", handle, {"N_": None}):
                     found.add(str(message))
+        for path in sorted((ROOT / package).rglob("*.toml")):
+            with path.open("rb") as handle:
+                found.update(text for _, _, text, _ in extract_flow_data(handle, (), (), {}))
     return found
 
 
@@ -142,6 +146,7 @@ def test_the_scan_finds_reporter_texts_and_leaves_staff_texts_out() -> None:
     assert messages.BUTTON_SKIP in REPORTER
     assert "We have handled your request about your data." in REPORTER
     assert "You hold the case now." not in REPORTER  # the caseworker group's reply
+    assert "Where are you now?" in REPORTER  # a question of the intake's data files
 
 
 def test_one_form_of_address_and_no_officialese(catalogs: dict[Locale, Catalog]) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flows.intake.choices import FAMILY_PROBLEMS
+from flows.intake import FAMILY_PROBLEMS
 from flows.vocabulary import N_
 
 NEW_CASE = N_("New case {reference}")

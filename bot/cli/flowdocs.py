@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.i18n import Catalogs
-from flows.registry import INTAKE, Registry, successors
+from flows.registry import INTAKE, Registry
 from flows.steps import (
     Ask,
     Choose,
@@ -21,6 +21,7 @@ from flows.steps import (
     MonthRange,
     Review,
     Step,
+    successors,
 )
 from flows.vocabulary import Locale
 

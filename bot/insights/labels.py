@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flows.intake.choices import COUNTRIES, FAMILY_PROBLEMS
+from flows.intake import COUNTRIES, FAMILY_PROBLEMS
 from flows.routing import find_province
 from flows.triage import CATEGORY_LEVELS
 

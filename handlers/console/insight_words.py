@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 from bot.casework.texts import CATEGORIES
 from bot.insights import Clock, Dimension, labels
-from flows.intake.choices import REGENCIES
+from flows.intake import REGENCIES
 from flows.routing import Office
 from flows.vocabulary import N_
 from handlers.console.words import COUNTRIES_SHOWN, URGENCIES

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from bot.casework.queue_view import Clock
 from bot.casework.reply_forecast import ReplyRoute
 from escalation.status import Status
-from flows.intake.choices import COUNTRIES, FAMILY_PROBLEMS
+from flows.intake import COUNTRIES, FAMILY_PROBLEMS
 from flows.vocabulary import N_
 
 STATUSES: Mapping[str, str] = {

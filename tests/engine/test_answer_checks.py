@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.engine import Turn, advance
-from flows.intake.self_report import SELF_REPORT
+from flows.intake import SELF_REPORT
 from flows.registry import FlowError, build
 from flows.state import Pending, State, from_json, to_json
 from flows.steps import Ask, DateWindow, Finish, Flow, MonthRange, NeedsCurrency

@@ -7,7 +7,7 @@ from wa_harness import Phone, WaApp, choices, words
 
 from bot.i18n import Catalogs
 from flows import messages as msg
-from flows.intake.self_report import SELF_REPORT
+from flows.intake import SELF_REPORT
 from flows.steps import Ask
 from flows.vocabulary import Locale
 from storage import models
