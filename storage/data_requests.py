@@ -5,6 +5,7 @@ import datetime as dt
 from sqlalchemy import case as when
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from storage.models import Case
 from storage.safety_models import DataRequest
@@ -20,6 +21,15 @@ def _visible(office: str) -> object:
     return col(Case.lead_office) == office
 
 
+def _handled_by(office: str) -> "Select[DataRequest, Case]":
+    """Selects the requests the office handles, each with its case (None when it has none)."""
+    return (
+        select(DataRequest, Case)
+        .join(Case, col(Case.id) == col(DataRequest.case_id), isouter=True)
+        .where(_visible(office))  # type: ignore[arg-type]
+    )
+
+
 def office_requests(
     *,
     session: Session,
@@ -29,11 +39,7 @@ def office_requests(
     limit: int = 100,
 ) -> list[tuple[DataRequest, Case | None]]:
     """Returns the requests an office handles, open ones first, the most urgent first."""
-    query = (
-        select(DataRequest, Case)
-        .join(Case, col(Case.id) == col(DataRequest.case_id), isouter=True)
-        .where(_visible(office))  # type: ignore[arg-type]
-    )
+    query = _handled_by(office)
     if status:
         query = query.where(col(DataRequest.status) == status)
     if kind:
@@ -48,10 +54,7 @@ def office_request(
 ) -> tuple[DataRequest, Case | None] | None:
     """Returns one request (locked) when the office handles it, else None."""
     query = (
-        select(DataRequest, Case)
-        .join(Case, col(Case.id) == col(DataRequest.case_id), isouter=True)
-        .where(col(DataRequest.id) == request_id, _visible(office))  # type: ignore[arg-type]
-        .with_for_update(of=DataRequest)
+        _handled_by(office).where(col(DataRequest.id) == request_id).with_for_update(of=DataRequest)
     )
     found = session.exec(query).first()
     return (found[0], found[1]) if found else None

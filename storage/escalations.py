@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, func, insert, or_, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from storage.db import count_updated, dialect_insert
 from storage.escalation_models import Delivery, Escalation, WebhookEndpoint
@@ -240,6 +241,15 @@ def _visible(offices: Collection[str]) -> object:
     return visible_to(offices)
 
 
+def _seen_by(offices: Collection[str]) -> "Select[Case, Escalation]":
+    """Selects the cases one of the offices may see, each with its escalation (None before one)."""
+    return (
+        select(Case, Escalation)
+        .join(Escalation, col(Escalation.case_id) == col(Case.id), isouter=True)
+        .where(_visible(offices))  # type: ignore[arg-type]
+    )
+
+
 def office_cases(
     *,
     session: Session,
@@ -250,11 +260,8 @@ def office_cases(
     limit: int = 100,
 ) -> list[tuple[Case, Escalation | None]]:
     """Returns the cases the offices may see, newest first, filtered as asked."""
-    query = (
-        select(Case, Escalation)
-        .join(Escalation, col(Escalation.case_id) == col(Case.id), isouter=True)
-        .where(_visible(offices))  # type: ignore[arg-type]
-        .where(or_(col(Escalation.id).is_not(None), col(Case.status) != "draft"))
+    query = _seen_by(offices).where(
+        or_(col(Escalation.id).is_not(None), col(Case.status) != "draft")
     )
     if status:
         query = query.where(or_(col(Escalation.status) == status, col(Case.status) == status))
@@ -270,11 +277,7 @@ def office_case(
     *, session: Session, offices: Collection[str], reference: str
 ) -> tuple[Case, Escalation | None] | None:
     """Returns one case by reference when one of the offices may see it, else None."""
-    query = (
-        select(Case, Escalation)
-        .join(Escalation, col(Escalation.case_id) == col(Case.id), isouter=True)
-        .where(col(Case.reference) == reference, _visible(offices))  # type: ignore[arg-type]
-    )
+    query = _seen_by(offices).where(col(Case.reference) == reference)
     found = session.exec(query).first()
     return (found[0], found[1]) if found else None
 

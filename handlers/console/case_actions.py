@@ -6,9 +6,10 @@ typed reply or note that could not be saved is put back in its box, so nothing t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Depends, Form
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
@@ -20,7 +21,7 @@ from bot.staff import Act, may
 from escalation.status import InvalidTransition
 from handlers.console import words
 from handlers.console.case_page import ConsoleCase, render_case
-from handlers.console.deps import ConsoleDep, CsrfChecked, SignedInStaff, Staff
+from handlers.console.deps import Console, ConsoleDep, CsrfChecked, SignedInStaff, Staff
 from handlers.console.pages import PREFIX
 from storage.models import Case
 from storage.types import utcnow
@@ -31,153 +32,131 @@ Text = Annotated[str, Form(max_length=20000)]
 Choice = Annotated[str, Form(max_length=64)]
 
 
+@dataclass(frozen=True)
+class CaseForm:
+    """A posted form of the case page whose CSRF token held: the case, the person, the console."""
+
+    case: Case
+    staff: Staff
+    console: Console
+
+
+def case_form(
+    _: CsrfChecked, case: ConsoleCase, staff: SignedInStaff, console: ConsoleDep
+) -> CaseForm:
+    """Returns what a case form's route works with, after the token and the case are checked."""
+    return CaseForm(case, staff, console)
+
+
+PostedForm = Annotated[CaseForm, Depends(case_form)]
+
+
 def _back(case: Case, done: str) -> Response:
     url = f"{PREFIX}/cases/{case.reference}?reason=casework&done={done}"
     return RedirectResponse(url, status_code=303)
 
 
-async def _refused(
-    staff: Staff, console: ConsoleDep, case: Case, problem: str, **kept: str
-) -> Response:
+async def _refused(form: CaseForm, problem: str, **kept: str) -> Response:
     return await render_case(
-        staff, console, case, "casework", problem=words.PROBLEMS[problem], **kept
+        form.staff, form.console, form.case, "casework", problem=words.PROBLEMS[problem], **kept
     )
 
 
-async def _act(
-    staff: Staff, console: ConsoleDep, case: Case, action: Action, done: str, **kept: str
-) -> Response:
+async def _act(form: CaseForm, action: Action, done: str, **kept: str) -> Response:
     """Carries out one verb through the hand-off (audited there); answers with the case."""
+    handoff, case_id = form.console.handoff, form.case.id or 0
     try:
-        outcome = await run_in_threadpool(console.handoff.act, case.id or 0, staff.account, action)
+        outcome = await run_in_threadpool(handoff.act, case_id, form.staff.account, action)
     except HeldByOther:
-        return await _refused(staff, console, case, "held_by_other", **kept)
+        return await _refused(form, "held_by_other", **kept)
     except InvalidTransition:
-        return await _refused(staff, console, case, "transition", **kept)
+        return await _refused(form, "transition", **kept)
     except BadAction:
-        return await _refused(staff, console, case, "input", **kept)
-    return _back(case, done if outcome.changed else "unchanged")
+        return await _refused(form, "input", **kept)
+    return _back(form.case, done if outcome.changed else "unchanged")
 
 
 @router.post("/acknowledge")
-async def acknowledge(
-    _: CsrfChecked, case: ConsoleCase, staff: SignedInStaff, console: ConsoleDep
-) -> Response:
+async def acknowledge(form: PostedForm) -> Response:
     """Acknowledges the case: the clock stops and the reporter is told."""
-    return await _act(staff, console, case, Action(Verb.ACKNOWLEDGE), "acknowledged")
+    return await _act(form, Action(Verb.ACKNOWLEDGE), "acknowledged")
 
 
 @router.post("/claim")
-async def claim(
-    _: CsrfChecked,
-    case: ConsoleCase,
-    staff: SignedInStaff,
-    console: ConsoleDep,
-    force: Annotated[bool, Form()] = False,
-) -> Response:
+async def claim(form: PostedForm, force: Annotated[bool, Form()] = False) -> Response:
     """Takes the case (a supervisor may take it over from its holder)."""
-    return await _act(staff, console, case, Action(Verb.CLAIM, force=force), "claimed")
+    return await _act(form, Action(Verb.CLAIM, force=force), "claimed")
 
 
 @router.post("/release")
-async def release(
-    _: CsrfChecked, case: ConsoleCase, staff: SignedInStaff, console: ConsoleDep
-) -> Response:
+async def release(form: PostedForm) -> Response:
     """Hands a claimed case back to the office (its holder, or a supervisor)."""
-    return await _act(staff, console, case, Action(Verb.RELEASE), "released")
+    return await _act(form, Action(Verb.RELEASE), "released")
 
 
 @router.post("/reply")
-async def reply(
-    _: CsrfChecked, case: ConsoleCase, staff: SignedInStaff, console: ConsoleDep, text: Text = ""
-) -> Response:
+async def reply(form: PostedForm, text: Text = "") -> Response:
     """Queues a reply to the reporter, sent at their safe time through their channel."""
     action = Action(Verb.REPLY, text=text)
-    return await _act(staff, console, case, action, "replied", reply_draft=text)
+    return await _act(form, action, "replied", reply_draft=text)
 
 
 @router.post("/note")
-async def note(
-    _: CsrfChecked, case: ConsoleCase, staff: SignedInStaff, console: ConsoleDep, text: Text = ""
-) -> Response:
+async def note(form: PostedForm, text: Text = "") -> Response:
     """Adds an internal note the reporter never sees."""
     action = Action(Verb.NOTE, text=text)
-    return await _act(staff, console, case, action, "noted", note_draft=text)
+    return await _act(form, action, "noted", note_draft=text)
 
 
 @router.post("/status")
-async def set_status(
-    _: CsrfChecked,
-    case: ConsoleCase,
-    staff: SignedInStaff,
-    console: ConsoleDep,
-    status: Choice = "",
-) -> Response:
+async def set_status(form: PostedForm, status: Choice = "") -> Response:
     """Moves the case to another status the transition table allows."""
-    return await _act(staff, console, case, Action(Verb.STATUS, status=status), "status")
+    return await _act(form, Action(Verb.STATUS, status=status), "status")
 
 
 @router.post("/resolve")
-async def resolve(
-    _: CsrfChecked,
-    case: ConsoleCase,
-    staff: SignedInStaff,
-    console: ConsoleDep,
-    outcome: Choice = "",
-    text: Text = "",
-) -> Response:
+async def resolve(form: PostedForm, outcome: Choice = "", text: Text = "") -> Response:
     """Closes the case with an outcome, and an optional closing note first."""
     if outcome not in words.OUTCOMES:
-        return await _refused(staff, console, case, "choice", resolve_draft=text)
+        return await _refused(form, "choice", resolve_draft=text)
     if text.strip():
-        noted = await _act(staff, console, case, Action(Verb.NOTE, text=text), "noted")
+        noted = await _act(form, Action(Verb.NOTE, text=text), "noted")
         if noted.status_code != 303:
             return noted
     action = Action(Verb.RESOLVE, resolution=outcome)
-    return await _act(staff, console, case, action, "resolved")
+    return await _act(form, action, "resolved")
 
 
 @router.post("/refer")
-async def refer(
-    _: CsrfChecked,
-    case: ConsoleCase,
-    staff: SignedInStaff,
-    console: ConsoleDep,
-    partner: Choice = "",
-    why: Choice = "",
-) -> Response:
+async def refer(form: PostedForm, partner: Choice = "", why: Choice = "") -> Response:
     """Shares the case with a partner through the consent gate (or asks the reporter first)."""
-    partners = {o.id for o in console.handoff.desk.directory.offices.values() if o.third_party}
-    if not may(staff.account, Act.REFER, case.lead_office):
-        return await _refused(staff, console, case, "not_allowed")
+    handoff, case, account = form.console.handoff, form.case, form.staff.account
+    partners = {o.id for o in handoff.desk.directory.offices.values() if o.third_party}
+    if not may(account, Act.REFER, case.lead_office):
+        return await _refused(form, "not_allowed")
     if partner not in partners or why not in words.REFERRAL_REASONS:
-        return await _refused(staff, console, case, "choice")
-    engine, now = console.handoff.engine, utcnow()
+        return await _refused(form, "choice")
     try:
         done = await run_in_threadpool(
-            referrals.refer, engine, case.id or 0, partner, why, staff.account, now
+            referrals.refer, handoff.engine, case.id or 0, partner, why, account, utcnow()
         )
     except referrals.ShareRefused:
-        return await _refused(staff, console, case, "refused")
-    console.handoff.wake_reporter()
+        return await _refused(form, "refused")
+    handoff.wake_reporter()
     return _back(case, "consent_asked" if done.status == referrals.REQUESTED else "shared")
 
 
 @router.post("/legal-hold")
 async def legal_hold(
-    _: CsrfChecked,
-    case: ConsoleCase,
-    staff: SignedInStaff,
-    console: ConsoleDep,
-    held: Annotated[bool, Form()] = False,
-    why: Choice = "",
+    form: PostedForm, held: Annotated[bool, Form()] = False, why: Choice = ""
 ) -> Response:
     """Sets or releases a legal hold (supervisors): a held case is never erased."""
-    if not may(staff.account, Act.LEGAL_HOLD, case.lead_office):
-        return await _refused(staff, console, case, "not_allowed")
+    case, account = form.case, form.staff.account
+    if not may(account, Act.LEGAL_HOLD, case.lead_office):
+        return await _refused(form, "not_allowed")
     if held and why not in words.HOLD_REASONS:
-        return await _refused(staff, console, case, "choice")
-    actor, engine = actor_of(staff.account), console.handoff.engine
+        return await _refused(form, "choice")
+    actor, engine = actor_of(account), form.console.handoff.engine
     changed = await run_in_threadpool(
         erasure.legal_hold, engine, case.id or 0, held, actor, why or "released", utcnow()
     )

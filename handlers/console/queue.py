@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from bot.casework import queue_view
 from bot.staff import visible_offices
+from escalation.status import Status
 from handlers.console import words
 from handlers.console.deps import ConsoleDep, SignedInStaff
 from handlers.console.filters import AGES, PAGE_SIZE, Filters, read_filters
@@ -44,6 +45,7 @@ async def queue(request: Request, staff: SignedInStaff, console: ConsoleDep) -> 
         "filters": filters,
         "offices": sorted(offices),
         "owners": owners,
+        "statuses": {status.value: words.STATUSES[status] for status in Status},
         "ages": list(AGES),
         "words": words,
         "mark": mark,

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from bot.settings import Settings
+from handlers.whatsapp.client import json_object
 
 SEND_SCOPE = "whatsapp_business_messaging"
 """The permission a token needs to send messages."""
@@ -33,7 +34,7 @@ def check(settings: Settings) -> tuple[bool | None, str]:
         return False, f"Graph API unreachable ({type(error).__name__})"
     if debug.status_code != httpx.codes.OK:
         return False, f"debug_token refused: {_title(debug)}"
-    data: dict[str, Any] = _json(debug).get("data") or {}
+    data: dict[str, Any] = json_object(debug).get("data") or {}
     if not data.get("is_valid"):
         return False, "the access token is not valid (expired or revoked)"
     scopes = [str(scope) for scope in data.get("scopes") or []]
@@ -46,17 +47,8 @@ def check(settings: Settings) -> tuple[bool | None, str]:
     return True, f"token valid with {SEND_SCOPE}{until}; phone number id {wa.phone_number_id}"
 
 
-def _json(response: httpx.Response) -> dict[str, Any]:
-    """Returns a JSON object body, or an empty one."""
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
 def _title(response: httpx.Response) -> str:
     """Returns Meta's error message, or the HTTP status."""
-    error = _json(response).get("error")
+    error = json_object(response).get("error")
     message = error.get("message") if isinstance(error, dict) else None
     return f"{response.status_code} {message or response.reason_phrase}"

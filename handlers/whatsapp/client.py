@@ -133,7 +133,7 @@ class GraphClient:
             response = await self._http.request(method, url, json=body)
         except httpx.HTTPError as error:
             raise GraphUnavailable(type(error).__name__) from None
-        data = _decoded(response)
+        data = json_object(response)
         if response.status_code >= 400 or "error" in data:
             raise _error(response, data)
         return data
@@ -144,7 +144,8 @@ def text_content(text: str) -> dict[str, Any]:
     return {"type": "text", "text": {"body": text, "preview_url": False}}
 
 
-def _decoded(response: httpx.Response) -> dict[str, Any]:
+def json_object(response: httpx.Response) -> dict[str, Any]:
+    """Returns a Graph API response's JSON object body, or an empty one when it holds none."""
     try:
         data = response.json()
     except ValueError:

@@ -1,8 +1,6 @@
 """Encryption at rest: JSON columns with personal data become text holding encrypted tokens.
 
-Revision ID: 0005_encryption
-Revises: 0004_safety
-Create Date: 2026-11-28
+Created 2026-11-28.
 
 A type change only: rows written before keep their JSON text and still read back (storage.crypto
 passes unmarked values through); `suara keys rotate` encrypts them. inbound_update.payload and

@@ -1,12 +1,9 @@
 """The research export on the account log: how many rows an entry is about.
 
-Revision ID: 0008_account_event_count
-Revises: 0007_console_accounts
-Create Date: 2026-12-07
+Created 2026-12-07.
 """
 
-import sqlalchemy as sa
-from alembic import op
+from storage.migrations.schema import add_columns, drop_columns, integer
 
 revision: str = "0008_account_event_count"
 down_revision: str | None = "0007_console_accounts"
@@ -14,11 +11,9 @@ down_revision: str | None = "0007_console_accounts"
 
 def upgrade() -> None:
     """Apply this revision."""
-    with op.batch_alter_table("account_event", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("item_count", sa.Integer(), nullable=True))
+    add_columns("account_event", integer("item_count", nullable=True))
 
 
 def downgrade() -> None:
     """Revert this revision."""
-    with op.batch_alter_table("account_event", schema=None) as batch_op:
-        batch_op.drop_column("item_count")
+    drop_columns("account_event", "item_count")

@@ -1,9 +1,7 @@
 """Reporter messages: case_note.caseworker_id may be empty, for words the reporter sent after the
 report (kind "reporter_message").
 
-Revision ID: 0009_reporter_messages
-Revises: 0008_account_event_count
-Create Date: 2026-12-08
+Created 2026-12-08.
 
 No table's foreign key points at case_note, so SQLite's batch copy of it is safe.
 """
