@@ -10,6 +10,7 @@ from flows.editing import pick_answer
 from flows.facts import categories
 from flows.keywords import find_triggers
 from flows.parsers import PARSERS, match_option, parse_yes_no
+from flows.shared import keep_contact, offer_place
 from flows.steps import Ask, Choose, Collect, Option, Question, Review
 from flows.triage import level, raise_only
 from flows.turn import Draft, checklist, chosen_labels, command, deadline, enter, prompt, resolve
@@ -260,11 +261,12 @@ def answer(draft: Draft, inp: UserInput) -> None:
     step = draft.step
     if inp.media is not None and inp.media_group is not None:
         draft.update(media_group=(inp.media_group, step.id))
-    if inp.text:
-        raise_urgency(draft, tuple(sorted(find_triggers(inp.text))))
+    words = inp.text or (inp.media.caption if inp.media else "")
+    if words:
+        raise_urgency(draft, tuple(sorted(find_triggers(words))))
         if "minor" in draft.state.triggers and not draft.state.handover:
             notes = list(draft.state.answers.get(HANDOVER_NOTES) or [])
-            draft.state = draft.state.with_answer(HANDOVER_NOTES, [*notes, inp.text])
+            draft.state = draft.state.with_answer(HANDOVER_NOTES, [*notes, words])
             hand_to_person(draft, reason="minor")
             return
     if inp.media is not None:
@@ -276,9 +278,12 @@ def answer(draft: Draft, inp: UserInput) -> None:
         if inp.media.too_large:
             draft.say(Text(msg.MEDIA_TOO_LARGE))
             return
-    if inp.kind in (InputKind.LOCATION, InputKind.CONTACT):
-        draft.say(Text(msg.SHARED_KEPT))
+    if inp.kind is InputKind.CONTACT and inp.contact is not None:
+        keep_contact(draft, inp)
         prompt(draft, step)  # type: ignore[arg-type]
+        return
+    if inp.kind is InputKind.LOCATION and inp.location is not None:
+        offer_place(draft, inp)
         return
     if isinstance(step, Choose):
         if inp.media is not None:
