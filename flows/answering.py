@@ -7,6 +7,7 @@ from flows.checking import CHECKS, checked_answer
 from flows.checklist import answer_checklist, option_names, pressed_option
 from flows.consent import CONSENT_VERSIONS, Purpose
 from flows.editing import pick_answer
+from flows.evidence import album_file, refuse_large_file
 from flows.facts import categories
 from flows.keywords import find_triggers
 from flows.parsers import PARSERS, match_option, parse_yes_no
@@ -238,22 +239,6 @@ def hand_to_person(draft: Draft, *, reason: str) -> None:
     draft.say(Text(msg.MINOR, {"deadline": deadline(draft)}))
 
 
-def album_file(draft: Draft, inp: UserInput) -> bool:
-    """Keeps a further file of an album with the answer its first file gave; says nothing."""
-    group = draft.state.media_group
-    if inp.media is None or inp.media_group is None or group is None or group[0] != inp.media_group:
-        return False
-    step_id = group[1]
-    answer = draft.state.answers.get(step_id)
-    if isinstance(answer, list):
-        draft.state = draft.state.with_answer(step_id, [*answer, inp.media.attachment_id])
-    elif isinstance(answer, dict):
-        media = [*answer.get("media", []), inp.media.attachment_id]
-        draft.state = draft.state.with_answer(step_id, {**answer, "media": media})
-    draft.emit(EventName.EVIDENCE_ADDED, step=step_id, attachment_id=inp.media.attachment_id)
-    return True
-
-
 def answer(draft: Draft, inp: UserInput) -> None:
     """Reads the input as the answer to the current step."""
     if album_file(draft, inp):
@@ -276,7 +261,7 @@ def answer(draft: Draft, inp: UserInput) -> None:
             attachment_id=inp.media.attachment_id,
         )
         if inp.media.too_large:
-            draft.say(Text(msg.MEDIA_TOO_LARGE))
+            refuse_large_file(draft, step)
             return
     if inp.kind is InputKind.CONTACT and inp.contact is not None:
         keep_contact(draft, inp)
