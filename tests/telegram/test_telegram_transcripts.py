@@ -1,18 +1,16 @@
-"""Golden Telegram transcripts through both drivers: nothing a reporter sends is dropped in silence."""
+"""Golden Telegram transcripts through both drivers: nothing a reporter sends is dropped."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-import yaml
 from tg_harness import Harness
 from tg_transcripts import FOLDER, TgPlayer
+from transcripts import UPDATE, load, save
 
 from bot.i18n import Catalogs
 
-UPDATE = os.environ.get("SUARA_UPDATE_TRANSCRIPTS") == "1"
 PATHS = sorted(FOLDER.glob("*.yaml"))
 CATALOGS = Catalogs()
 
@@ -25,7 +23,7 @@ def test_there_is_a_transcript_per_behaviour_and_language() -> None:
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
 async def test_transcript(path: Path, harness: Harness) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load(path)
     player = TgPlayer(harness, harness.reporter(data["locale"]), CATALOGS)
     for number, turn in enumerate(data["turns"], start=1):
         got = await player.play(turn)
@@ -35,7 +33,5 @@ async def test_transcript(path: Path, harness: Harness) -> None:
         expected = {"replies": turn.get("replies", []), "calls": turn.get("calls", [])}
         assert got == expected, f"turn {number} ({turn}) differs"
     if UPDATE:
-        path.write_text(
-            yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"
-        )
+        save(path, data)
     assert player.evidence() == data.get("expect", {}).get("evidence", [])

@@ -92,8 +92,8 @@ class TgPlayer:
         """Makes every message waiting for a retry due now (the backoff is not under test)."""
         past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
         with db.session(self.harness.core.engine) as session:
-            query = select(models.OutboxMessage).where(col(models.OutboxMessage.status) == "pending")
-            for row in session.exec(query):
+            pending = col(models.OutboxMessage.status) == "pending"
+            for row in session.exec(select(models.OutboxMessage).where(pending)):
                 row.next_attempt_at = past
 
     def conversation(self) -> models.Conversation:
