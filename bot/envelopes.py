@@ -90,6 +90,8 @@ class OutgoingMessage:
     buttons: tuple[OutButton, ...] = ()
     multi: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    parts_sent: int = 0
+    """Parts of this message a channel already took (from the outbox row): send only the rest."""
 
     def to_payload(self) -> dict[str, Any]:
         """Returns the JSON form stored in the outbox."""

@@ -7,9 +7,11 @@ from flows.checking import CHECKS, checked_answer
 from flows.checklist import answer_checklist, option_names, pressed_option
 from flows.consent import CONSENT_VERSIONS, Purpose
 from flows.editing import pick_answer
+from flows.evidence import album_file, refuse_large_file
 from flows.facts import categories
 from flows.keywords import find_triggers
 from flows.parsers import PARSERS, match_option, parse_yes_no
+from flows.shared import keep_contact, offer_place
 from flows.steps import Ask, Choose, Collect, Option, Question, Review
 from flows.triage import level, raise_only
 from flows.turn import Draft, checklist, chosen_labels, command, deadline, enter, prompt, resolve
@@ -237,22 +239,6 @@ def hand_to_person(draft: Draft, *, reason: str) -> None:
     draft.say(Text(msg.MINOR, {"deadline": deadline(draft)}))
 
 
-def album_file(draft: Draft, inp: UserInput) -> bool:
-    """Keeps a further file of an album with the answer its first file gave; says nothing."""
-    group = draft.state.media_group
-    if inp.media is None or inp.media_group is None or group is None or group[0] != inp.media_group:
-        return False
-    step_id = group[1]
-    answer = draft.state.answers.get(step_id)
-    if isinstance(answer, list):
-        draft.state = draft.state.with_answer(step_id, [*answer, inp.media.attachment_id])
-    elif isinstance(answer, dict):
-        media = [*answer.get("media", []), inp.media.attachment_id]
-        draft.state = draft.state.with_answer(step_id, {**answer, "media": media})
-    draft.emit(EventName.EVIDENCE_ADDED, step=step_id, attachment_id=inp.media.attachment_id)
-    return True
-
-
 def answer(draft: Draft, inp: UserInput) -> None:
     """Reads the input as the answer to the current step."""
     if album_file(draft, inp):
@@ -260,11 +246,12 @@ def answer(draft: Draft, inp: UserInput) -> None:
     step = draft.step
     if inp.media is not None and inp.media_group is not None:
         draft.update(media_group=(inp.media_group, step.id))
-    if inp.text:
-        raise_urgency(draft, tuple(sorted(find_triggers(inp.text))))
+    words = inp.text or (inp.media.caption if inp.media else "")
+    if words:
+        raise_urgency(draft, tuple(sorted(find_triggers(words))))
         if "minor" in draft.state.triggers and not draft.state.handover:
             notes = list(draft.state.answers.get(HANDOVER_NOTES) or [])
-            draft.state = draft.state.with_answer(HANDOVER_NOTES, [*notes, inp.text])
+            draft.state = draft.state.with_answer(HANDOVER_NOTES, [*notes, words])
             hand_to_person(draft, reason="minor")
             return
     if inp.media is not None:
@@ -274,11 +261,14 @@ def answer(draft: Draft, inp: UserInput) -> None:
             attachment_id=inp.media.attachment_id,
         )
         if inp.media.too_large:
-            draft.say(Text(msg.MEDIA_TOO_LARGE))
+            refuse_large_file(draft, step)
             return
-    if inp.kind in (InputKind.LOCATION, InputKind.CONTACT):
-        draft.say(Text(msg.SHARED_KEPT))
+    if inp.kind is InputKind.CONTACT and inp.contact is not None:
+        keep_contact(draft, inp)
         prompt(draft, step)  # type: ignore[arg-type]
+        return
+    if inp.kind is InputKind.LOCATION and inp.location is not None:
+        offer_place(draft, inp)
         return
     if isinstance(step, Choose):
         if inp.media is not None:

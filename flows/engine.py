@@ -24,6 +24,7 @@ from flows.editing import take_pick
 from flows.parsers import PARSERS
 from flows.registry import INTAKE, Registry
 from flows.rights import ANY_TIME, run_right
+from flows.shared import keep_contact, offer_place, take_place
 from flows.sharing import start_share, take_share
 from flows.state import Pending, State
 from flows.steps import Ask, Choose, Collect, Finish
@@ -135,9 +136,14 @@ def on_input(draft: Draft, inp: UserInput) -> None:
     if draft.state.pending is Pending.SHARE_CONSENT and draft.state.share:
         take_share(draft, inp, cmd)
         return
+    if draft.state.pending is Pending.PLACE and take_place(draft, inp):
+        reprompt(draft)
+        return
     if draft.state.pending in CODE_WORD_PENDING and codeword.take(draft, inp, cmd):
         return
     status = draft.state.status
+    if shared_after_report(draft, inp):
+        return
     if inp.case_held and cmd not in (Command.LANGUAGE, Command.HELP, Command.MENU):
         held(draft, inp)
         return
@@ -162,6 +168,19 @@ def on_input(draft: Draft, inp: UserInput) -> None:
         reprompt_after_pause(draft)
     else:
         answer(draft, inp)
+
+
+def shared_after_report(draft: Draft, inp: UserInput) -> bool:
+    """Keeps a contact, or asks about a location, sent once the report is in; False otherwise."""
+    if draft.state.status is not Status.SUBMITTED and not inp.case_held:
+        return False
+    if inp.kind is InputKind.CONTACT and inp.contact is not None:
+        keep_contact(draft, inp)
+        return True
+    if inp.kind is InputKind.LOCATION and inp.location is not None:
+        offer_place(draft, inp)
+        return True
+    return False
 
 
 def _is_answer(draft: Draft, cmd: Command) -> bool:

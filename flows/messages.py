@@ -17,7 +17,8 @@ NOT_UNDERSTOOD_PAUSE = N_(
 )
 MEDIA_KEPT_CHOOSE = N_("Thank you, we kept your file. Please also answer the question.")
 MEDIA_TOO_LARGE = N_(
-    "That file is too large for us to receive. Please send a smaller one, or describe it in words."
+    "That file is too large for us to receive (over 20 MB). "
+    "Please send a shorter video, a photo, or describe it in words."
 )
 MEDIA_RECEIVED = N_("Received. Send more, or press Done.")
 MULTI_SELECTED = N_("Chosen so far: {chosen}. Choose more, or press Done.")
@@ -81,7 +82,12 @@ BUTTON_HELP = N_("Help")
 BUTTON_CANCEL = N_("Cancel report")
 BUTTON_RESTART = N_("Start over")
 BUTTON_HUMAN = N_("Talk to a person")
-SHARED_KEPT = N_("Thank you, we kept what you shared.")
+CONTACT_KEPT = N_("Thank you, we kept the contact with your report.")
+PLACE_CONFIRM = N_(
+    "A location shows where you are to anyone who sees this chat. Keep it with your report?"
+)
+PLACE_KEPT = N_("Thank you, we kept the location with your report.")
+PLACE_NOT_KEPT = N_("Okay, we did not keep it. You can delete it from this chat.")
 # The reporter's say over their data: see, correct or delete it, a code word, the quick exit,
 # and consent before a case is shared.
 BUTTON_MY_DATA = N_("My data")

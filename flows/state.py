@@ -25,6 +25,7 @@ class Pending(StrEnum):
     CONFIRM_ANSWER = "confirm_answer"
     CURRENCY = "currency"
     LEBARAN_YEAR = "lebaran_year"
+    PLACE = "place"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class State:
     """(recipient code, case id) of the share question waiting for an answer."""
     unconfirmed: dict[str, Any] | None = None
     """The typed answer the engine asked about: its step, the text and what was read from it."""
+    place: tuple[float, float] | None = None
+    """A shared location waiting for the reporter's yes before it is kept (latitude, longitude)."""
 
     def with_answer(self, step_id: str, value: Answer) -> State:
         """Returns a copy with one answer set."""
@@ -88,6 +91,7 @@ def to_json(state: State) -> dict[str, Any]:
         "then": state.then,
         "share": list(state.share) if state.share else None,
         "unconfirmed": state.unconfirmed,
+        "place": list(state.place) if state.place else None,
     }
 
 
@@ -114,4 +118,5 @@ def from_json(data: dict[str, Any]) -> State:
         then=data.get("then"),
         share=(str(data["share"][0]), int(data["share"][1])) if data.get("share") else None,
         unconfirmed=dict(data["unconfirmed"]) if data.get("unconfirmed") else None,
+        place=(float(data["place"][0]), float(data["place"][1])) if data.get("place") else None,
     )

@@ -164,6 +164,8 @@ class MediaRef:
     attachment_id: str
     kind: MediaKind
     too_large: bool = False
+    caption: str = ""
+    """Words sent with the file: kept with it, read only for danger words, never as an answer."""
 
 
 @dataclass(frozen=True)

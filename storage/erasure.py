@@ -80,8 +80,10 @@ def path_still_used(session: Session, path: str, keep: set[int]) -> bool:
 
 
 def blank_attachment(row: Attachment, status: str) -> None:
-    """Forgets where an attachment's files were and what they held (changes the row)."""
+    """Forgets where an attachment's files were and what they held, its caption and any shared
+    contact or place (changes the row)."""
     row.path = row.clean_path = row.sha256 = row.clean_sha256 = row.external_ref = None
+    row.caption = row.shared = None
     row.status = status
 
 

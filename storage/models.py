@@ -13,7 +13,7 @@ from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlmodel import Field, SQLModel
 
-from storage.crypto import EncryptedBytes, EncryptedDict, SealedText
+from storage.crypto import EncryptedBytes, EncryptedDict, EncryptedText, SealedText
 from storage.types import UTCDateTime, utcnow
 
 SQLModel.metadata.naming_convention = {
@@ -160,7 +160,7 @@ class CaseEvent(_Row, table=True):
 
 
 class Attachment(_Row, table=True):
-    """A photo, voice note or document received in a conversation."""
+    """A file, or a shared contact or place, received in a conversation; captions encrypted."""
 
     __tablename__ = "attachment"
 
@@ -176,6 +176,10 @@ class Attachment(_Row, table=True):
     external_ref: str | None = None
     clean_path: str | None = None
     clean_sha256: str | None = None
+    caption: str | None = Field(default=None, sa_type=EncryptedText)
+    """The words sent with the file, kept with it."""
+    shared: dict[str, Any] | None = Field(default=None, sa_type=EncryptedDict)
+    """A shared contact's phone (and whose it is) or a place's coordinates."""
 
 
 class OutboxMessage(_Row, table=True):
@@ -200,6 +204,8 @@ class OutboxMessage(_Row, table=True):
     external_id: str | None = None
     error: str | None = None
     sent_at: datetime | None = _utc()
+    parts_sent: int = 0
+    """How many parts of a split message the channel already took: a retry sends the rest."""
 
 
 class Consent(_Row, table=True):

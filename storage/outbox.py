@@ -179,12 +179,21 @@ def complete_outbox(*, session: Session, message_id: int, external_id: str | Non
 
 
 def retry_outbox(
-    *, session: Session, message_id: int, at: datetime, error: str, refund_attempt: bool = False
+    *,
+    session: Session,
+    message_id: int,
+    at: datetime,
+    error: str,
+    refund_attempt: bool = False,
+    parts_sent: int | None = None,
 ) -> OutboxMessage:
-    """Put a message back in the queue for another try at the given time (a throttle is free)."""
+    """Put a message back in the queue for another try at the given time (a throttle is free);
+    the parts of a split message already delivered are recorded, so the retry sends the rest."""
     row = _get(session, message_id)
     if refund_attempt:
         row.attempts = max(row.attempts - 1, 0)
+    if parts_sent is not None:
+        row.parts_sent = max(row.parts_sent, parts_sent)
     row.status = "pending"
     row.next_attempt_at = at
     row.lease_until = row.lease_owner = None

@@ -98,14 +98,51 @@ def update_case(case: models.Case, state: State, at: dt.datetime) -> None:
         case.status = state.status.value
 
 
+SHARED_KINDS = {EventName.CONTACT_SHARED: "contact", EventName.LOCATION_SHARED: "location"}
+"""Events whose contact or place is kept as evidence, and the attachment kind it is kept as."""
+SHARED_DATA = ("phone", "is_own", "latitude", "longitude")
+
+
+def keep_shared(
+    session: Session, conversation_id: int, case: models.Case | None, events: Iterable[Event]
+) -> dict[int, int]:
+    """Stores each shared contact or confirmed place as an encrypted attachment row.
+
+    Returns the attachment id of each such event (keyed by the event's id()), for the timeline.
+    """
+    kept: dict[int, int] = {}
+    for event in events:
+        kind = SHARED_KINDS.get(event.name)
+        if kind is None:
+            continue
+        step = event.data.get("step")
+        attachment = models.Attachment(
+            case_id=case.id if case else None,
+            conversation_id=conversation_id,
+            step_id=str(step) if step else None,
+            kind=kind,
+            shared={k: event.data[k] for k in SHARED_DATA if k in event.data},
+        )
+        session.add(attachment)
+        session.flush()
+        kept[id(event)] = attachment.id or 0
+    return kept
+
+
 def record_events(
-    session: Session, case: models.Case, events: Iterable[Event], at: dt.datetime
+    session: Session,
+    case: models.Case,
+    events: Iterable[Event],
+    at: dt.datetime,
+    attached: dict[int, int] | None = None,
 ) -> None:
     """Writes each event on the case timeline, keeping only ids and codes; a follow-up's words
-    become an encrypted note the event points at (note_id)."""
+    become an encrypted note the event points at (note_id), a shared item its attachment_id."""
     assert case.id is not None
     for event in events:
         data = {k: v for k, v in event.data.items() if k in AUDIT_DATA_KEYS}
+        if attached and id(event) in attached:
+            data["attachment_id"] = attached[id(event)]
         if event.name is EventName.FOLLOW_UP_RECEIVED and event.data.get("text"):
             data["note_id"] = caseworkers.add_note(
                 session=session,
@@ -169,9 +206,10 @@ def apply_turn(
     elif case is None and _opens(turn.state, turn.events):
         case = open_case(session, conversation, turn.state, channel, at)
         _adopt_attachments(session, conversation.id, case)
+    attached = keep_shared(session, conversation.id, case, turn.events)
     if case is not None:
         update_case(case, turn.state, at)
-        record_events(session, case, turn.events, at)
+        record_events(session, case, turn.events, at, attached)
     saved = SavedTurn(session, conversation, reporter, case, turn, channel, at)
     record_consents(saved)
     record_safe_times(reporter, turn.state, turn.events, at)

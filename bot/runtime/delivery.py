@@ -8,7 +8,7 @@ import datetime as dt
 import logging
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from sqlalchemy import Engine
@@ -35,10 +35,13 @@ class SendFailed(Exception):
         retry_after: float | None = None,
         permanent: bool = False,
         unreachable: bool = False,
+        parts_sent: int | None = None,
     ) -> None:
         super().__init__(reason)
         self.reason, self.retry_after = reason, retry_after
         self.permanent, self.unreachable = permanent, unreachable
+        self.parts_sent = parts_sent
+        """The parts of a split message the channel took before it failed (None: unknown)."""
 
 
 class Sender(Protocol):
@@ -186,7 +189,7 @@ class Dispatcher:
             metrics().send_errors.labels(channel=row.channel).inc()
             await asyncio.to_thread(self._fail, row, "no sender for channel", "failed")
             return Outcome(row.id, sent=False)
-        message = OutgoingMessage.from_payload(row.payload)
+        message = replace(OutgoingMessage.from_payload(row.payload), parts_sent=row.parts_sent)
         try:
             external_id = await sender.send(row.chat_id, message)
         except SendFailed as failure:
@@ -239,6 +242,7 @@ class Dispatcher:
                 at=utcnow() + dt.timedelta(seconds=delay),
                 error=failure.reason,
                 refund_attempt=throttled,
+                parts_sent=failure.parts_sent,
             )
 
     def _fail(

@@ -160,6 +160,7 @@ class Runner:
         envelope: dict[str, Any],
     ) -> UserInput:
         media = None
+        caption = event.text.strip() if event.media is not None else ""
         if event.media is not None:
             attachment = models.Attachment(
                 case_id=envelope.get("case_id"),
@@ -174,15 +175,16 @@ class Runner:
                 external_ref=event.media.external_ref,
                 clean_path=event.media.clean_path,
                 clean_sha256=event.media.clean_sha256,
+                caption=caption or None,
             )
             session.add(attachment)
             session.flush()
-            media = MediaRef(str(attachment.id), event.media.kind, event.media.too_large)
+            media = MediaRef(str(attachment.id), event.media.kind, event.media.too_large, caption)
         edited_step = envelope.get("refs", {}).get(event.edited_ref) if event.edited_ref else None
         return UserInput(
             kind=event.kind,
             at=event.at,
-            text=event.text,
+            text="" if media is not None else event.text,  # a caption stays with its file
             choice_id=event.choice_id,
             command=event.command,
             argument=event.argument,

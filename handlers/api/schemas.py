@@ -112,6 +112,10 @@ class EvidencePublic(BaseModel):
     sha256: str | None
     status: str
     created_at: dt.datetime
+    caption: str | None = None
+    """The reporter's words sent with the file."""
+    shared: dict[str, Any] | None = None
+    """A shared contact (phone, is_own) or a confirmed place (latitude, longitude)."""
 
 
 class CaseDetail(CasePublic):

@@ -46,6 +46,8 @@ EVENTS: Mapping[str, str] = {
     "reply_sent": N_("Reply to the reporter"),
     "note_added": N_("Internal note"),
     "evidence_added": N_("Evidence added"),
+    "contact_shared": N_("Contact shared"),
+    "location_shared": N_("Location shared"),
     "escalation_acknowledged": N_("Acknowledged"),
     "escalation_claimed": N_("Claimed"),
     "escalation_released": N_("Released"),

@@ -27,10 +27,12 @@ MEDIA = (
     ("audio", MediaKind.AUDIO, "audio/mpeg"),
     ("video", MediaKind.VIDEO, "video/mp4"),
     ("video_note", MediaKind.VIDEO, "video/mp4"),
-    ("animation", MediaKind.VIDEO, "video/mp4"),
     ("document", MediaKind.DOCUMENT, "application/octet-stream"),
 )
 """Message fields holding one file, the kind Suara files them as, and the default mime type."""
+NOT_READ = ("sticker", "animation", "game", "poll", "dice")
+"""Message fields Suara cannot take as an answer, even with a caption (a GIF also carries a
+document): the message is unsupported and the question is asked again."""
 
 
 def from_update(update: Any) -> TgUpdate:
@@ -68,11 +70,12 @@ def utc(value: Any) -> dt.datetime:
 def message(msg: Any, *, edited: bool) -> TgMessage:
     """Returns one message: its text, command, file, place or contact."""
     sender = msg.from_user
-    text = _text(msg.text) or _text(msg.caption)
+    unread = any(getattr(msg, f, None) is not None for f in NOT_READ)
+    text = "" if unread else _text(msg.text) or _text(msg.caption)
     command = split_command(text) if _starts_with_command(msg) else None
     at = utc(msg.edit_date if edited and msg.edit_date else msg.date)
-    found = media(msg)
-    place = msg.location
+    found = None if unread else media(msg)
+    place = None if unread else msg.location
     card = msg.contact
     understood = bool(text or found or place or card)
     return TgMessage(

@@ -29,7 +29,8 @@ PAIR_LIMIT = 18
 REFERENCE = re.compile(r"\bMC-\d{4}-\d{6}\b")
 """A case reference: sent as a `code` entity, so that one tap copies it."""
 PART_RETRIES = 3
-"""How often a later part of a split message is retried in place (the first part re-queues)."""
+"""How often a later part of a split message is retried in place after a 429; any other
+failure re-queues the message, which then sends only the parts not yet delivered."""
 DELETE_BATCH = 100
 """deleteMessages takes at most this many ids."""
 
@@ -148,10 +149,16 @@ class TelegramSender:
         if edited is not None and await self._edit(chat_id, edited, text, keys):
             return str(edited)
         parts = split_text(text)
-        sent = 0
-        for index, part in enumerate(parts):
+        sent, start = 0, min(message.parts_sent, len(parts) - 1)
+        for index in range(start, len(parts)):
             last = index == len(parts) - 1
-            sent = await self._send_part(chat_id, part, keys if last else (), first=index == 0)
+            try:
+                sent = await self._send_part(
+                    chat_id, parts[index], keys if last else (), first=index == start
+                )
+            except SendFailed as failed:
+                failed.parts_sent = index  # the parts before this one were delivered
+                raise
             await self._remember(chat_id, [sent])
         return str(sent)
 

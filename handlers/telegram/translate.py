@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import logging
 import re
 from collections.abc import Callable, Coroutine, Mapping
@@ -83,7 +84,9 @@ class TelegramTranslator:
         if update.callback is not None:
             return await self.pressed(update.callback)
         message = update.message
-        if message is None or message.service:
+        if message is None:
+            return unknown_kind(payload)
+        if message.service:
             return None
         if message.chat_type is not ChatType.PRIVATE:
             await asyncio.to_thread(self.invite, message)
@@ -218,22 +221,39 @@ class TelegramTranslator:
 
 
 def unreadable(payload: bytes, reason: str) -> UnreadableUpdate:
-    """Returns the refusal of an update no library reads, naming its private chat if it has one.
+    """Returns the refusal of an update no library reads, naming its private chat if it has one."""
+    return UnreadableUpdate(reason, reply_to=unknown_kind(payload))
+
+
+def unknown_kind(payload: bytes) -> InboundEvent | None:
+    """Returns an unsupported input for the private chat of an update Suara cannot read.
 
     Private chats have positive ids (groups and channels negative), so a readable positive chat id
-    is a reporter to re-prompt even when the rest of the update is not readable.
+    is a reporter to re-prompt even when the rest of the update is not readable, or of a kind
+    (a reaction, a future update type) no driver turns into a message.
     """
-    chat = peek(payload).chat_id
+    chat = peek(payload).chat_id or private_chat(payload)
     if chat is None or not chat.isdigit():
-        return UnreadableUpdate(reason)
-    event = InboundEvent(
+        return None
+    return InboundEvent(
         channel=Channel.TELEGRAM,
         chat_id=chat,
         user_id=chat,
         kind=InputKind.UNSUPPORTED,
         at=dt.datetime.now(dt.UTC),
     )
-    return UnreadableUpdate(reason, reply_to=event)
+
+
+def private_chat(payload: bytes) -> str | None:
+    """Returns the chat id of any top-level part of an update that names a private chat."""
+    data = json.loads(payload)
+    for part in data.values() if isinstance(data, dict) else ():
+        chat = part.get("chat") if isinstance(part, dict) else None
+        chat_id = chat.get("id") if isinstance(chat, dict) else None
+        private = isinstance(chat, dict) and chat.get("type", "private") == "private"
+        if isinstance(chat_id, int) and not isinstance(chat_id, bool) and chat_id > 0 and private:
+            return str(chat_id)
+    return None
 
 
 def command(name: str, argument: str | None) -> tuple[Command, str | None] | None:

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -102,15 +103,24 @@ class WhatsAppSender:
             await self._invite(chat_id, message.locale, now)
             raise SendFailed(wa_book.HELD, permanent=True)
         wamid = None
-        for content in render(neutral(message)):
-            await self._pace(chat_id)
+        contents = render(neutral(message))
+        for index in range(min(message.parts_sent, len(contents) - 1), len(contents)):
             try:
-                wamid = await self.client.send(chat_id, content)
-            except GraphError as error:
-                raise await self._refused(chat_id, message.locale, error) from None
-            except GraphUnavailable as error:
-                raise SendFailed(f"whatsapp unreachable: {error}") from None
+                wamid = await self._send_part(chat_id, message.locale, contents[index])
+            except SendFailed as failed:
+                failed.parts_sent = index  # the parts before this one were delivered
+                raise
         return wamid
+
+    async def _send_part(self, chat_id: str, locale: str, content: dict[str, Any]) -> str:
+        """Sends one rendered part at the reporter's pace; a refusal becomes SendFailed."""
+        await self._pace(chat_id)
+        try:
+            return await self.client.send(chat_id, content)
+        except GraphError as error:
+            raise await self._refused(chat_id, locale, error) from None
+        except GraphUnavailable as error:
+            raise SendFailed(f"whatsapp unreachable: {error}") from None
 
     async def _unprompted(self, chat_id: str, message: OutgoingMessage, now: dt.datetime) -> bool:
         """Returns whether a message Suara sends on its own must wait for the reporter."""

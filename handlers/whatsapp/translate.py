@@ -36,8 +36,10 @@ TEXT_FIELDS = {"text": "body", "button": "text"}
 """Where a message type carries the reporter's words."""
 TYPED = frozenset({*TEXT_FIELDS, "interactive", "location", *MEDIA_KINDS})
 """Message types whose part must be an object."""
-SILENT = frozenset({"reaction", "system", "request_welcome", "ephemeral"})
-"""Message types that are never an answer: no turn, no reply."""
+SILENT = frozenset({"request_welcome", "ephemeral"})
+"""Message types the reporter did not send as a message: no turn, no reply. Every other type
+Suara cannot read (a sticker, a reaction, an order, a system notice, a type of tomorrow) asks
+the current question again."""
 
 
 class Translator:
@@ -64,7 +66,7 @@ class Translator:
         if seen.released:
             self.core.dispatcher.wake()
         kind = str(message.get("type") or "unsupported")
-        if kind in SILENT:
+        if kind in SILENT or _reaction_removed(kind, message):
             return None
         if self.mark_read:
             await self._mark_read(str(message["id"]))
@@ -174,6 +176,12 @@ class Translator:
             await self.client.mark_read(message_id)
         except (GraphError, GraphUnavailable):
             log.info("read receipt not sent")
+
+
+def _reaction_removed(kind: str, message: dict[str, Any]) -> bool:
+    """Tells whether a reaction takes an earlier one back (an empty emoji): nothing to answer."""
+    reaction = message.get("reaction")
+    return kind == "reaction" and isinstance(reaction, dict) and not reaction.get("emoji")
 
 
 def _wrong_text(kind: str, found: Any) -> bool:

@@ -20,7 +20,7 @@ from flows.vocabulary import Locale
 from storage import db
 from storage.escalation_models import ApiToken, Delivery
 from storage.migrate import upgrade
-from storage.models import Case, CaseEvent, OutboxMessage
+from storage.models import Attachment, Case, CaseEvent, OutboxMessage
 
 
 @pytest.fixture
@@ -262,3 +262,31 @@ def test_cli_lists_endpoints_and_replays_dead_deliveries(
     assert "queued 1 delivery(ies) again" in out.getvalue()
     with db.session(handoff(api).engine) as session:
         assert session.exec(select(Delivery.state)).all() == ["pending"]
+
+
+def test_the_case_view_holds_captions_contacts_places_and_files_offered(
+    api: TestClient, tokens: dict[str, str]
+) -> None:
+    case = submitted(api)
+    common = {"case_id": case.id, "conversation_id": case.conversation_id}
+    with db.session(handoff(api).engine) as session:
+        session.add_all(
+            [
+                Attachment(**common, kind="video", mime_type="video/mp4", size_bytes=62914560,
+                           status="too_large"),
+                Attachment(**common, kind="photo", mime_type="image/jpeg", caption="slip gaji"),
+                Attachment(**common, kind="contact", shared={"phone": "+6281299", "is_own": False}),
+                Attachment(**common, kind="location", shared={"latitude": 3.1, "longitude": 101.7}),
+            ]
+        )  # fmt: skip
+    detail = api.get(f"/api/v1/cases/{case.reference}", headers=auth(tokens["jakarta"])).json()
+    found = [
+        (e["kind"], e["status"], e["size_bytes"], e["caption"], e["shared"])
+        for e in detail["evidence"]
+    ]
+    assert found == [
+        ("video", "too_large", 62914560, None, None),
+        ("photo", "stored", 0, "slip gaji", None),
+        ("contact", "stored", 0, None, {"phone": "+6281299", "is_own": False}),
+        ("location", "stored", 0, None, {"latitude": 3.1, "longitude": 101.7}),
+    ]

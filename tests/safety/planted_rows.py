@@ -113,6 +113,17 @@ def plant_case(
                     clean_path=stored.clean_path,
                     clean_sha256=stored.clean_sha256,
                     external_ref=f"media-{tag}-{stored.sha256}",
+                    caption=f"Slip gaji {tag}",
+                )
+            )
+        for kind, detail in (("contact", {"phone": f"0812-{tag}", "is_own": False}),
+                             ("location", {"latitude": 3.139, "longitude": 101.6869})):  # fmt: skip
+            session.add(
+                Attachment(
+                    case_id=case.id,
+                    conversation_id=conversation.id or 0,
+                    kind=kind,
+                    shared=detail,
                 )
             )
         ids = (case.id or 0, reporter.id or 0, conversation.id or 0)

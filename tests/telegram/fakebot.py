@@ -45,6 +45,8 @@ class Failure:
     description: str
     retry_after: int | None = None
     times: int = 1
+    skip: int = 0
+    """Calls of the method answered as usual before this failure (fail the 2nd part: skip=1)."""
 
 
 @dataclass
@@ -135,7 +137,9 @@ class FakeBotAPI:
         if token != self.token:
             return _error(401, "Unauthorized")
         scripted = self.failures.get(method)
-        if scripted:
+        if scripted and scripted[0].skip > 0:
+            scripted[0].skip -= 1
+        elif scripted:
             failure = scripted[0]
             failure.times -= 1
             if failure.times <= 0:

@@ -190,6 +190,9 @@ def test_malformed_bodies_raise_bad_update(parser: Driver, body: bytes) -> None:
         ("edited", InputKind.EDIT, {"edited_ref": "30", "text": "Siti R."}),
         ("sticker", InputKind.UNSUPPORTED, {"text": ""}),
         ("dice", InputKind.UNSUPPORTED, {}),
+        ("poll", InputKind.UNSUPPORTED, {"text": ""}),
+        ("game", InputKind.UNSUPPORTED, {"text": ""}),
+        ("animation", InputKind.UNSUPPORTED, {"text": "", "media": None}),  # a GIF, caption too
     ],
 )
 async def test_translation_to_inbound_events(
@@ -206,6 +209,15 @@ async def test_translation_to_inbound_events(
     )
     assert event.locale_hint == "id"
     assert {key: getattr(event, key) for key in expected} == expected
+
+
+@pytest.mark.parametrize("name", ["message_reaction", "unknown_kind"])
+async def test_updates_of_other_kinds_ask_their_private_chat_again(
+    parser: Driver, name: str
+) -> None:
+    event = await TelegramTranslator(cast(Core, None), parser)(raw(name))
+    assert event is not None
+    assert (event.kind, event.chat_id, event.text) == (InputKind.UNSUPPORTED, str(USER), "")
 
 
 async def test_contacts_say_whose_number_it_is(parser: Driver) -> None:

@@ -95,7 +95,7 @@ async def test_whole_report_with_every_update_kind(harness: Harness, locale: str
     assert await reporter.do(reporter.build.edit(name_message, "Siti 🌸 Rahayu")) == []
 
     kept_contact = await reporter.send("contact_own")
-    assert texts(kept_contact) == [said(locale, msg.SHARED_KEPT), prompt(locale, "self_contact")]
+    assert texts(kept_contact) == [said(locale, msg.CONTACT_KEPT), prompt(locale, "self_contact")]
     sticker = await reporter.send("sticker")
     assert texts(sticker) == [
         said(locale, msg.NOT_UNDERSTOOD_CHOICE),
@@ -103,7 +103,10 @@ async def test_whole_report_with_every_update_kind(harness: Harness, locale: str
     ]
     assert texts(await reporter.press("self_contact.this_chat")) == [prompt(locale, "self_times")]
     place = await reporter.send("location")
-    assert texts(place) == [said(locale, msg.SHARED_KEPT), prompt(locale, "self_times")]
+    assert texts(place) == [said(locale, msg.PLACE_CONFIRM)]
+    assert buttons(place[0]) == [["place.yes", "place.no"]]
+    kept_place = await reporter.press("place.yes")
+    assert texts(kept_place) == [said(locale, msg.PLACE_KEPT), prompt(locale, "self_times")]
     assert texts(await reporter.press("self_times.any")) == [prompt(locale, "self_regency")]
     assert texts(await reporter.press("self_regency.Jember")) == [prompt(locale, "self_job")]
     assert texts(await reporter.press("cmd:skip")) == [prompt(locale, "self_route")]
@@ -157,19 +160,28 @@ def assert_case_filed(harness: Harness, chat: int, reference: str, locale: str) 
     assert case.answers["self_name"] == {"text": "Siti 🌸 Rahayu"}
     assert case.answers["self_problem"] == ["GAJI"]
     assert len(case.answers["self_files"]) == 6  # three album photos, document, audio, video
-    stored = sorted((f.kind, f.mime_type, f.status) for f in files)
+    stored = sorted((f.kind, f.mime_type or "", f.status) for f in files)
     assert stored == [
         ("audio", "audio/mpeg", "stored"),
+        ("contact", "", "stored"),
         ("document", "application/pdf", "stored"),
         ("document", "video/mp4", "too_large"),
+        ("location", "", "stored"),
         ("photo", "image/jpeg", "stored"),
         ("photo", "image/jpeg", "stored"),
         ("photo", "image/jpeg", "stored"),
         ("video", "video/mp4", "stored"),
         ("voice", "audio/ogg", "stored"),
     ]
+    shared = {f.kind: f.shared for f in files if f.kind in ("contact", "location")}
+    assert shared == {
+        "contact": {"phone": "+85291234567", "is_own": True},
+        "location": {"latitude": 22.319303, "longitude": 114.169361},
+    }
     for row in files:
-        if row.status == "stored":
+        if row.kind in shared:
+            assert (row.path, row.sha256, row.size_bytes) == (None, None, 0)
+        elif row.status == "stored":
             assert row.path is not None
             assert row.sha256 is not None
             data = harness.core.files.open(row.path)

@@ -77,6 +77,8 @@ class FakeGraph:
     calls: list[dict[str, Any]] = field(default_factory=list)
     sent: list[Sent] = field(default_factory=list)
     failures: deque[int] = field(default_factory=deque)
+    passes: int = 0
+    """Sends accepted before the scripted failures start (fail the 2nd part: after=1)."""
     sizes: dict[str, int] = field(default_factory=dict)
     scopes: tuple[str, ...] = ("whatsapp_business_messaging", "whatsapp_business_management")
     """What debug_token says the access token may do."""
@@ -90,13 +92,16 @@ class FakeGraph:
             self.calls.clear()
             self.sent.clear()
             self.failures.clear()
+            self.passes = 0
             self.sizes.clear()
             self.on_sent = None
 
-    def fail_next(self, *codes: int) -> None:
-        """Makes the next sends fail with these Meta error codes (429: HTTP 429), in order."""
+    def fail_next(self, *codes: int, after: int = 0) -> None:
+        """Makes the next sends (after `after` accepted ones) fail with these Meta error codes
+        (429: HTTP 429), in order."""
         with self._lock:
             self.failures.extend(codes)
+            self.passes = after
 
     def to(self, chat_id: str) -> list[Sent]:
         """Returns the messages accepted for one chat, in order."""
@@ -128,7 +133,11 @@ class FakeGraph:
             return JSONResponse({"success": True})
         problem = check(body)
         with self._lock:
-            code = self.failures.popleft() if self.failures else None
+            code = None
+            if self.failures and self.passes > 0:
+                self.passes -= 1
+            elif self.failures:
+                code = self.failures.popleft()
         if problem or code:
             status, title = ERRORS[code or 131009]
             return _error(status, code or 131009, problem or title)

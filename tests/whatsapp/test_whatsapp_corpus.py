@@ -134,8 +134,10 @@ async def test_shared_contact_card_is_a_third_party_not_the_reporter(wa_lite: Wa
     assert event.contact == ContactRef(phone="+62 812-9876-5432", is_own=False)
 
 
-async def test_reaction_is_never_an_answer(wa_lite: WaApp) -> None:
-    assert await events(wa_lite, "reaction.json") == [None]
+async def test_reaction_is_never_an_answer_but_asks_again(wa_lite: WaApp) -> None:
+    [event] = await events(wa_lite, "reaction.json")
+    assert event is not None
+    assert (event.kind, event.text, event.choice_id) == (InputKind.UNSUPPORTED, "", None)
 
 
 async def test_older_shape_without_user_ids_is_read(wa_lite: WaApp) -> None:
