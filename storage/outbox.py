@@ -154,6 +154,24 @@ def settle_sent(
     return False
 
 
+def record_parts_sent(
+    *, session: Session, message_id: int, owner: str, attempt: int, parts: int
+) -> bool:
+    """Records how many parts of a split message the channel took, if owner still holds it."""
+    stmt = (
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == message_id,
+            col(OutboxMessage.status) == "sending",
+            col(OutboxMessage.lease_owner) == owner,
+            col(OutboxMessage.attempts) == attempt,
+            col(OutboxMessage.parts_sent) < parts,
+        )
+        .values(parts_sent=parts)
+    )
+    return bool(count_updated(session, stmt, col(OutboxMessage.id)))
+
+
 def held_by(*, session: Session, message_id: int, owner: str | None, attempt: int) -> bool:
     """Tells whether owner still holds that attempt of a message (always, without an owner)."""
     if owner is None:

@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -44,10 +44,16 @@ class SendFailed(Exception):
         """The parts of a split message the channel took before it failed (None: unknown)."""
 
 
+PartsDelivered = Callable[[int], Awaitable[None]]
+"""Told, after each part of a split message but the last, how many parts the channel has taken."""
+
+
 class Sender(Protocol):
     """Sends one rendered message on one channel; returns the channel's message id."""
 
-    async def send(self, chat_id: str, message: OutgoingMessage) -> str | None: ...
+    async def send(
+        self, chat_id: str, message: OutgoingMessage, delivered: PartsDelivered | None = None
+    ) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -191,7 +197,7 @@ class Dispatcher:
             return Outcome(row.id, sent=False)
         message = replace(OutgoingMessage.from_payload(row.payload), parts_sent=row.parts_sent)
         try:
-            external_id = await sender.send(row.chat_id, message)
+            external_id = await sender.send(row.chat_id, message, self._parts_recorder(row))
         except SendFailed as failure:
             log.warning("send failed", extra={"outbox_id": row.id, "reason": failure.reason})
             count_failure(row.channel, failure)
@@ -199,6 +205,24 @@ class Dispatcher:
             return Outcome(row.id, sent=False)
         metrics().sent.labels(channel=row.channel).inc()
         return Outcome(row.id, sent=True, external_id=external_id)
+
+    def _parts_recorder(self, row: models.OutboxMessage) -> PartsDelivered:
+        """Returns what stores each delivered part at once, so no retry or takeover resends it."""
+
+        async def record(parts: int) -> None:
+            await asyncio.to_thread(self._record_parts, row, parts)
+
+        return record
+
+    def _record_parts(self, row: models.OutboxMessage, parts: int) -> None:
+        with db.session(self.engine) as session:
+            outbox.record_parts_sent(
+                session=session,
+                message_id=row.id or 0,
+                owner=self.owner,
+                attempt=row.attempts,
+                parts=parts,
+            )
 
     def _sent_then_next(
         self, row: models.OutboxMessage, external_id: str | None

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from bot.casework import views
 from bot.core import Core
 from bot.envelopes import Channel, InboundEvent, OutgoingMessage, StoredMedia
+from bot.runtime.delivery import PartsDelivered
 from flows.vocabulary import InputKind, MediaKind
 from handlers.demo.pages import case_page, cases_page
 
@@ -59,8 +60,10 @@ class Messages(BaseModel):
 class WebSender:
     """The browser reads its messages from the outbox, so sending only marks them sent."""
 
-    async def send(self, chat_id: str, message: OutgoingMessage) -> str | None:
-        """Returns a message id for the web chat."""
+    async def send(
+        self, chat_id: str, message: OutgoingMessage, delivered: PartsDelivered | None = None
+    ) -> str | None:
+        """Returns a message id for the web chat (never split, so no part is reported)."""
         return f"web-{uuid.uuid4().hex[:12]}"
 
 

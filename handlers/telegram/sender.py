@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from bot.envelopes import CHOSEN_MARK, EDIT_MESSAGE_ID, OutButton, OutgoingMessage
-from bot.runtime.delivery import SendFailed
+from bot.runtime.delivery import PartsDelivered, SendFailed
 from bot.safety.quick_exit import CLEAR_CHAT, KIND, ChatLedger, Direction
 from flows.commands import COMMAND_PREFIX
 from handlers.telegram.drivers import Driver
@@ -137,7 +137,9 @@ class TelegramSender:
     def __init__(self, driver: Driver, pacer: Pacer, ledger: ChatLedger | None = None) -> None:
         self.driver, self.pacer, self.ledger = driver, pacer, ledger
 
-    async def send(self, chat_id: str, message: OutgoingMessage) -> str | None:
+    async def send(
+        self, chat_id: str, message: OutgoingMessage, delivered: PartsDelivered | None = None
+    ) -> str | None:
         """Sends the message (a quick exit deletes the chat's recent messages first)."""
         if message.extra.get(KIND) == CLEAR_CHAT:
             await self.clear(chat_id)
@@ -160,6 +162,8 @@ class TelegramSender:
                 failed.parts_sent = index  # the parts before this one were delivered
                 raise
             await self._remember(chat_id, [sent])
+            if delivered is not None and not last:
+                await delivered(index + 1)
         return str(sent)
 
     async def _remember(self, chat_id: str, ids: list[int]) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.envelopes import OutgoingMessage
-from bot.runtime.delivery import SendFailed
+from bot.runtime.delivery import PartsDelivered, SendFailed
 from bot.whatsapp import chats as wa_book
 from bot.whatsapp.texts import UNPROMPTED, neutral
 from handlers.whatsapp.client import GraphClient, GraphError, GraphUnavailable
@@ -92,7 +92,9 @@ class WhatsAppSender:
         self.client, self.engine, self.windows = client, engine, windows
         self.template, self.pacer = template, pacer
 
-    async def send(self, chat_id: str, message: OutgoingMessage) -> str | None:
+    async def send(
+        self, chat_id: str, message: OutgoingMessage, delivered: PartsDelivered | None = None
+    ) -> str | None:
         """Sends a message (or the template in its place); returns the last wamid."""
         now = dt.datetime.now(dt.UTC)
         if message.extra.get("whatsapp") == wa_book.TEMPLATE_PAYLOAD:
@@ -110,6 +112,8 @@ class WhatsAppSender:
             except SendFailed as failed:
                 failed.parts_sent = index  # the parts before this one were delivered
                 raise
+            if delivered is not None and index < len(contents) - 1:
+                await delivered(index + 1)
         return wamid
 
     async def _send_part(self, chat_id: str, locale: str, content: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from bot.envelopes import Channel, InboundEvent, OutgoingMessage
 from bot.runtime import inbox as inbox_module
-from bot.runtime.delivery import Dispatcher, SendFailed
+from bot.runtime.delivery import Dispatcher, PartsDelivered, SendFailed
 from bot.runtime.inbox import Inbox
 from bot.runtime.runner import Runner
 from handlers.demo.web import translate
@@ -27,7 +27,9 @@ class ScriptedSender:
         self.failures = list(failures or [])
         self.sent: list[tuple[str, str]] = []
 
-    async def send(self, chat_id: str, message: OutgoingMessage) -> str | None:
+    async def send(
+        self, chat_id: str, message: OutgoingMessage, delivered: PartsDelivered | None = None
+    ) -> str | None:
         if self.failures:
             raise self.failures.pop(0)
         self.sent.append((chat_id, message.text))
@@ -211,7 +213,9 @@ class HangsOn:
         self.text, self.sent = text, []  # type: list[str]
         self.reached = asyncio.Event()
 
-    async def send(self, chat_id: str, message: OutgoingMessage) -> str | None:
+    async def send(
+        self, chat_id: str, message: OutgoingMessage, delivered: PartsDelivered | None = None
+    ) -> str | None:
         if message.text == self.text:
             self.reached.set()
             await asyncio.sleep(3600)
@@ -235,3 +239,44 @@ async def test_each_send_is_marked_at_once_so_a_crash_resends_only_the_one_in_fl
     await Dispatcher(engine, {Channel.WEB: after}).drain()
     assert after.sent == [("c5", "three"), ("c5", "four")]
     assert [r.status for r in rows(engine, "c5")] == ["sent"] * 4
+
+
+class SplitsInThree:
+    """A channel that sends a message as three parts and dies after the first, once."""
+
+    def __init__(self) -> None:
+        self.parts: list[int] = []
+        self.reached = asyncio.Event()
+        self.dies = True
+
+    async def send(
+        self, chat_id: str, message: OutgoingMessage, delivered: PartsDelivered | None = None
+    ) -> str | None:
+        for part in range(message.parts_sent, 3):
+            self.parts.append(part + 1)
+            if part < 2 and delivered is not None:
+                await delivered(part + 1)
+            if self.dies:
+                self.dies = False
+                self.reached.set()
+                await asyncio.sleep(3600)
+        return f"ext-{len(self.parts)}"
+
+
+async def test_a_part_delivered_before_a_crash_is_not_sent_again_by_the_takeover(
+    engine: Engine,
+) -> None:
+    [message_id] = queue(engine, "c6", ["long"])
+    channel = SplitsInThree()
+    dying = Dispatcher(engine, {Channel.WEB: channel}, lease_seconds=0.5)
+    task = asyncio.create_task(dying.run(poll_seconds=0.05))
+    await asyncio.wait_for(channel.reached.wait(), timeout=10)
+    task.cancel()  # the process dies after part 1 went out, before part 2
+    await asyncio.gather(task, return_exceptions=True)
+    [row] = rows(engine, "c6")
+    assert (row.id, row.status, row.parts_sent) == (message_id, "sending", 1)
+    await asyncio.sleep(0.6)  # its lease lapses: another process takes the message over
+    await Dispatcher(engine, {Channel.WEB: channel}).drain()
+    assert channel.parts == [1, 2, 3]  # part 1 once, then the rest
+    [row] = rows(engine, "c6")
+    assert (row.status, row.parts_sent) == ("sent", 2)
