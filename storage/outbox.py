@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import and_, exists, or_, update
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.dml import Update
 from sqlmodel import Session, col, select
 
 from storage.db import count_updated
@@ -127,26 +128,27 @@ def renew_outbox_leases(
     )
 
 
+def _held_attempt(message_id: int, owner: str, attempt: int) -> Update:
+    """An update of a message only while owner still holds that attempt of it (the send's fence)."""
+    return update(OutboxMessage).where(
+        col(OutboxMessage.id) == message_id,
+        col(OutboxMessage.status) == "sending",
+        col(OutboxMessage.lease_owner) == owner,
+        col(OutboxMessage.attempts) == attempt,
+    )
+
+
 def settle_sent(
     *, session: Session, message_id: int, owner: str, attempt: int, external_id: str | None
 ) -> bool:
     """Marks a message sent if owner still holds that attempt of it; tells whether it did."""
-    stmt = (
-        update(OutboxMessage)
-        .where(
-            col(OutboxMessage.id) == message_id,
-            col(OutboxMessage.status) == "sending",
-            col(OutboxMessage.lease_owner) == owner,
-            col(OutboxMessage.attempts) == attempt,
-        )
-        .values(
-            status="sent",
-            external_id=external_id,
-            sent_at=utcnow(),
-            lease_until=None,
-            lease_owner=None,
-            error=None,
-        )
+    stmt = _held_attempt(message_id, owner, attempt).values(
+        status="sent",
+        external_id=external_id,
+        sent_at=utcnow(),
+        lease_until=None,
+        lease_owner=None,
+        error=None,
     )
     if count_updated(session, stmt, col(OutboxMessage.id)):
         return True
@@ -159,14 +161,8 @@ def record_parts_sent(
 ) -> bool:
     """Records how many parts of a split message the channel took, if owner still holds it."""
     stmt = (
-        update(OutboxMessage)
-        .where(
-            col(OutboxMessage.id) == message_id,
-            col(OutboxMessage.status) == "sending",
-            col(OutboxMessage.lease_owner) == owner,
-            col(OutboxMessage.attempts) == attempt,
-            col(OutboxMessage.parts_sent) < parts,
-        )
+        _held_attempt(message_id, owner, attempt)
+        .where(col(OutboxMessage.parts_sent) < parts)
         .values(parts_sent=parts)
     )
     return bool(count_updated(session, stmt, col(OutboxMessage.id)))
