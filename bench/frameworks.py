@@ -1,7 +1,7 @@
 """The frameworks' in-memory rates: the ceilings Suara's engine and durable turns are compared with.
 
 Usage: python bench/frameworks.py [--runs 5] [--reports 200]
-Each framework plays the same 24-turn self report (bench/report_script.py) as Suara's engine
+Each framework plays the same 25-turn self report (bench/report_script.py) as Suara's engine
 bench: python-telegram-bot's ConversationHandler (one state per question, a message or a button
 handler per state, the answer kept in user_data) and aiogram's FSM with MemoryStorage (a state
 filter per question, the answer kept in the FSM data). Neither sends anything: like the pure

@@ -1,4 +1,4 @@
-"""The scripted self report every turn bench plays: 24 turns, typed and pressed."""
+"""The scripted self report every turn bench plays: 25 turns from hello to submitted."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ REPORT: list[tuple[str, str]] = [
     ("press", "self_help.wages"),
     ("press", "cmd:done"),
     ("text", "1, 2"),
+    ("press", "cmd:done"),
     ("press", "self_freedom.both"),
     ("text", "3"),
     ("text", "RM 4.500"),
