@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+# Appended, not put first: bench/escalation.py must never shadow the escalation package.
+sys.path.append(str(Path(__file__).resolve().parents[2] / "bench"))
 
 import method  # noqa: E402
 

@@ -11,7 +11,8 @@ from flows.context import Context
 from flows.engine import advance
 from flows.vocabulary import EventName, InputKind, UserInput
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+# Appended, not put first: bench/escalation.py must never shadow the escalation package.
+sys.path.append(str(Path(__file__).resolve().parents[2] / "bench"))
 
 from report_script import REPORT, START  # noqa: E402
 
