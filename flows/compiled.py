@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from flows.parsers.choices import Choices, prepare
 from flows.steps import Choose, Option, Step
+from flows.vocabulary import Button, Text
 
 Names = tuple[tuple[str, tuple[str, ...]], ...]
 """(option id, every word that names it) per option, in the order the question lists them."""
@@ -15,10 +16,14 @@ Names = tuple[tuple[str, tuple[str, ...]], ...]
 
 @dataclass(frozen=True)
 class ChoiceTable:
-    """One choice question made ready for turns: its options by id and the ids it knows."""
+    """One choice question made ready for turns: its options by id and their buttons."""
 
     step: Choose
     options: Mapping[str, Option]
+    buttons: tuple[Button, ...]
+    """A button per option, in the order the question lists them."""
+    ticked: tuple[Button, ...]
+    """The same buttons ticked, as a checklist shows a chosen option."""
 
 
 @dataclass(frozen=True)
@@ -34,12 +39,19 @@ class Tables:
 
 def compile_steps(steps: Iterable[Step]) -> Tables:
     """Returns the lookup tables of the steps (which the registry has checked)."""
-    choices = {
-        step.id: ChoiceTable(step=step, options=_first_by_id(step.options))
-        for step in steps
-        if isinstance(step, Choose)
-    }
+    choices = {step.id: _choice_table(step) for step in steps if isinstance(step, Choose)}
     return Tables(choices=choices)
+
+
+def _choice_table(step: Choose) -> ChoiceTable:
+    """Returns one choice question's table."""
+    buttons = tuple(Button(id=f"{step.id}.{o.id}", label=Text(o.label)) for o in step.options)
+    return ChoiceTable(
+        step=step,
+        options=_first_by_id(step.options),
+        buttons=buttons,
+        ticked=tuple(Button(id=b.id, label=b.label, chosen=True) for b in buttons),
+    )
 
 
 def _first_by_id(options: tuple[Option, ...]) -> dict[str, Option]:
