@@ -55,9 +55,12 @@ def _strip_edges(text: str) -> str:
 
 def _normalise_once(text: str) -> str:
     """Returns one pass of the normalisation described in `normalise`."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES)).casefold()
-    cleaned = decomposed.translate(_CLEAN)
-    composed = unicodedata.normalize("NFKC", cleaned)
+    if text.isascii():
+        # Both forms leave ASCII as it is, and casefolding it is lowering it.
+        composed = text.translate(_QUOTES).lower().translate(_CLEAN)
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES)).casefold()
+        composed = unicodedata.normalize("NFKC", decomposed.translate(_CLEAN))
     folded = _ELONGATION.sub(r"\1", composed)
     return _strip_edges(_SPACE.sub(" ", folded))
 
