@@ -48,8 +48,8 @@ class Choices:
     """(option id, label key) for every non-empty label."""
     compact: tuple[tuple[str, str], ...]
     """(option id, label key without spaces), as `labelled`."""
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]
-    """(option id, the label key as whole words), as `labelled`."""
+    patterns: tuple[tuple[str, str, re.Pattern[str]], ...]
+    """(option id, label key, the label key as whole words), as `labelled`."""
 
 
 def prepare(options: Options | Choices) -> Choices:
@@ -63,7 +63,7 @@ def prepare(options: Options | Choices) -> Choices:
         ids=tuple(option_id for option_id, _ in options),
         labelled=labelled,
         compact=tuple((option_id, label.replace(" ", "")) for option_id, label in labelled),
-        patterns=tuple((option_id, _whole_words(label)) for option_id, label in labelled),
+        patterns=tuple((option_id, label, _whole_words(label)) for option_id, label in labelled),
     )
 
 
@@ -95,9 +95,11 @@ def _by_prefix(key: str, options: Choices) -> list[str]:
 
 def _label_in_text(key: str, options: Choices) -> list[str]:
     """Returns the ids with a label written in the message; a longer label hides one inside it."""
+    # A label that is not even a substring cannot be there as whole words: skip its pattern.
     hits = [
         (match.span(), option_id)
-        for option_id, pattern in options.patterns
+        for option_id, label, pattern in options.patterns
+        if label in key
         for match in pattern.finditer(key)
     ]
     outer = [
@@ -113,7 +115,13 @@ def _text_in_label(key: str, options: Choices) -> list[str]:
     if len(key) < _MIN_PARTIAL:
         return []
     pattern = _whole_words(key)
-    return _unique([option_id for option_id, label in options.labelled if pattern.search(label)])
+    return _unique(
+        [
+            option_id
+            for option_id, label in options.labelled
+            if key in label and pattern.search(label)
+        ]
+    )
 
 
 _Stage = Callable[[str, Choices], list[str]]
@@ -123,20 +131,22 @@ _STAGES: tuple[_Stage, ...] = (_exact, _by_number, _by_prefix, _label_in_text, _
 def match_option(text: str, options: Options | Choices) -> str | None:
     """Returns the id of the one option the message names, or None if none or several."""
     key = _key(text)
-    if not key:
-        return None
-    prepared = prepare(options)
+    return _match_key(key, prepare(options)) if key else None
+
+
+def _match_key(key: str, options: Choices) -> str | None:
+    """Returns the id of the one option a non-empty message key names, or None."""
     for stage in _STAGES:
-        found = stage(key, prepared)
+        found = stage(key, options)
         if found:
             return found[0] if len(found) == 1 else None
     return None
 
 
-def _parts(text: str) -> list[str]:
+def _parts(normalised: str) -> list[str]:
     """Returns the pieces of a multi-select answer ("1, 3", "1 dan 3", "1 3", "gaji, paspor")."""
     pieces: list[str] = []
-    for piece in _SEPARATORS.split(normalise(text)):
+    for piece in _SEPARATORS.split(normalised):
         key = _key(piece)
         pieces.extend(key.split() if _NUMBERS_ONLY.fullmatch(key) else [key] if key else [])
     return pieces
@@ -145,12 +155,27 @@ def _parts(text: str) -> list[str]:
 def match_options(text: str, options: Options | Choices) -> list[str] | None:
     """Returns the ids named in a multi-select answer in order without repeats, or None."""
     prepared = prepare(options)
-    whole = _exact(_key(text), prepared)
+    normalised = normalise(text)
+    key = " ".join(_LETTERS.findall(normalised))
+    whole = _exact(key, prepared)
     if len(whole) == 1:
         return whole
-    parts = _parts(text)
-    ids = [match_option(part, prepared) for part in parts[:_MAX_PARTS]]
-    if parts and len(parts) <= _MAX_PARTS and all(ids):
-        return _unique([option_id for option_id in ids if option_id])
-    single = match_option(text, prepared)
+    parts = _parts(normalised)
+    if parts and len(parts) <= _MAX_PARTS:
+        ids = _every_part(parts, prepared)
+        if ids is not None:
+            return _unique(ids)
+    single = _match_key(key, prepared) if key else None
     return [single] if single else None
+
+
+def _every_part(parts: list[str], options: Choices) -> list[str] | None:
+    """Returns the option each part names, or None as soon as one part names none."""
+    ids: list[str] = []
+    for part in parts:
+        part_key = _key(part)
+        found = _match_key(part_key, options) if part_key else None
+        if found is None:
+            return None
+        ids.append(found)
+    return ids
