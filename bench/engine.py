@@ -1,12 +1,15 @@
 """Engine speed: pure engine turns per second, and full turns (engine + storage commit) per second.
 
-Usage: python bench/engine.py [--postgres URL] [--runs 3] [--reports 40]
-Prints a Markdown table; medians over the runs. Full turns run one whole self report per
-simulated reporter, through the real runner, on SQLite (file, WAL, synchronous=FULL) and PostgreSQL.
+Usage: python bench/engine.py [--postgres URL] [--runs 5] [--reports 40] [--engine-only]
+The pure engine is measured right after python-telegram-bot's ConversationHandler and aiogram's
+FSM play the same report in memory (bench/frameworks.py), run after run; bench/method.py prints
+the per-run ratios and their median. Full turns run one whole self report per simulated
+reporter, through the real runner, on SQLite (file, WAL, synchronous=FULL) and PostgreSQL.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import statistics
 import sys
@@ -17,7 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.append(str(Path(__file__).resolve().parent))
 
+import frameworks  # noqa: E402
 import harness  # noqa: E402  (sets the encryption keys of the run)
+import method  # noqa: E402
 from report_script import REPORT, START  # noqa: E402
 
 from bot.envelopes import Channel, InboundEvent  # noqa: E402
@@ -85,18 +90,50 @@ def full_turns_per_second(runner: Runner, reports: int, threads: int, tag: str) 
     return reports * len(REPORT) / (time.perf_counter() - began)
 
 
+def against_frameworks(context: Context, runs: int, reports: int) -> list[method.Comparison]:
+    """Measures the pure engine right after each framework's in-memory rate, run after run."""
+
+    def engine() -> float:
+        return pure_turns_per_second(context, reports)
+
+    return [
+        method.compare(
+            "pure engine, 1 thread",
+            engine,
+            "python-telegram-bot ConversationHandler",
+            lambda: frameworks.ptb_updates_per_second(reports),
+            runs,
+        ),
+        method.compare(
+            "pure engine, 1 thread",
+            engine,
+            "aiogram FSM, MemoryStorage",
+            lambda: frameworks.aiogram_updates_per_second(reports),
+            runs,
+        ),
+    ]
+
+
 def main() -> None:
-    """Runs every measurement and prints the table."""
-    parser = harness.parser(__doc__)
+    """Runs every measurement and prints the tables."""
+    parser = method.parser(__doc__)
     parser.add_argument("--reports", type=int, default=40)
+    parser.add_argument("--engine-only", action="store_true", help="skip the full turns")
     args = parser.parse_args()
     catalogs = Catalogs()
     contacts = load_contacts(Settings().files.help_contacts_file).contacts
     context = Context(contacts, catalogs.aliases())
+    print(method.header())  # noqa: T201
+    print(f"\n{method.table(against_frameworks(context, args.runs, 200))}\n")  # noqa: T201
+    if not args.engine_only:
+        full_turns(args, catalogs, context)
+
+
+def full_turns(args: argparse.Namespace, catalogs: Catalogs, context: Context) -> None:
+    """Measures whole turns through the runner on each database and prints their table."""
     results: dict[str, list[float]] = {}
     targets = {"SQLite": None, "PostgreSQL": args.postgres} if args.postgres else {"SQLite": None}
     for run in range(args.runs):
-        results.setdefault("pure engine, 1 thread", []).append(pure_turns_per_second(context, 200))
         for name, postgres in targets.items():
             for threads in (1, 4):
                 with harness.fresh_database(postgres) as url:

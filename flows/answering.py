@@ -5,6 +5,7 @@ from __future__ import annotations
 from flows import messages as msg
 from flows.checking import CHECKS, checked_answer
 from flows.checklist import answer_checklist, option_names, pressed_option
+from flows.compiled import keyed
 from flows.consent import CONSENT_VERSIONS, Purpose
 from flows.editing import pick_answer
 from flows.evidence import album_file, refuse_large_file
@@ -114,7 +115,7 @@ def answer_choose(draft: Draft, step: Choose, inp: UserInput) -> None:
     if step.multi:
         answer_checklist(draft, step, inp)
         return
-    pressed = pressed_option(step, inp.choice_id)
+    pressed = pressed_option(draft, step, inp.choice_id)
     if pressed:
         choose_option(draft, step, pressed)
         return
@@ -124,8 +125,9 @@ def answer_choose(draft: Draft, step: Choose, inp: UserInput) -> None:
         if text
         else None
     )
-    if typed:
-        choose_option(draft, step, next(o for o in step.options if o.id == typed))
+    option = draft.registry.tables.option(step, typed) if typed else None
+    if option is not None:
+        choose_option(draft, step, option)
     elif step.other and text and not text.isdigit():
         answer_other(draft, step, step.other, text)
     else:
@@ -205,18 +207,15 @@ def answer_collect(draft: Draft, step: Collect, inp: UserInput) -> None:
 def answer_review(draft: Draft, step: Review, inp: UserInput) -> None:
     """Submits on confirm, or lists the answers that can be changed."""
     choice = (inp.choice_id or "").rpartition(".")[2]
+    labels = draft.context.labels
     typed = match_option(
         inp.text,
-        [
+        keyed(
             (
-                "confirm",
-                list(draft.context.labels(msg.BUTTON_CONFIRM)) + ["ya", "yes", "kirim"],
-            ),
-            (
-                "edit",
-                list(draft.context.labels(msg.BUTTON_EDIT)) + ["ubah", "edit", "change"],
-            ),
-        ],
+                ("confirm", (*labels(msg.BUTTON_CONFIRM), "ya", "yes", "kirim")),
+                ("edit", (*labels(msg.BUTTON_EDIT), "ubah", "edit", "change")),
+            )
+        ),
     )
     decided = choice if choice in ("confirm", "edit") else typed
     if decided == "confirm":

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from flows import messages as msg
+from flows.compiled import keyed
 from flows.parsers import match_options
+from flows.parsers.choices import Choices
 from flows.steps import Choose, Option
 from flows.turn import Draft, checklist
 from flows.vocabulary import EventName, Text, UserInput
 
 
-def option_names(draft: Draft, step: Choose) -> list[tuple[str, list[str]]]:
+def option_names(draft: Draft, step: Choose) -> Choices:
     """Returns each option's id with the words that name it (labels in every language, aliases)."""
-    return [(o.id, [*draft.context.labels(o.label), *o.aliases]) for o in step.options]
+    labels = draft.context.labels
+    return keyed(tuple((o.id, (*labels(o.label), *o.aliases)) for o in step.options))
 
 
-def pressed_option(step: Choose, choice_id: str | None) -> Option | None:
+def pressed_option(draft: Draft, step: Choose, choice_id: str | None) -> Option | None:
     """Returns the option of this step a pressed button names, if any."""
     if choice_id is None:
         return None
     prefix, _, option_id = choice_id.rpartition(".")
     if prefix and prefix != step.id:
         return None
-    return next((o for o in step.options if o.id == option_id), None)
+    return draft.registry.tables.option(step, option_id)
 
 
 def toggled(selection: tuple[str, ...], named: list[str]) -> tuple[str, ...]:
@@ -36,7 +39,7 @@ def answer_checklist(draft: Draft, step: Choose, inp: UserInput) -> None:
 
     A press shows the list in place of the message pressed; typed words get it as a new message.
     """
-    pressed = pressed_option(step, inp.choice_id)
+    pressed = pressed_option(draft, step, inp.choice_id)
     text = inp.text.strip()
     typed = match_options(text, option_names(draft, step)) if text and not pressed else None
     named = [pressed.id] if pressed else typed

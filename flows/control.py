@@ -8,6 +8,7 @@ from flows import codeword
 from flows import messages as msg
 from flows.answering import finish_checklist, move_on, raise_urgency, skip_question
 from flows.commands import command_of_button, parse_command
+from flows.compiled import keyed
 from flows.editing import cancel_pick
 from flows.language import guess_language
 from flows.parsers import match_option
@@ -253,16 +254,16 @@ def ask_resume(draft: Draft) -> None:
 
 def take_resume(draft: Draft, inp: UserInput) -> None:
     """Continues or starts again, as the reporter chose."""
-    labels = [
+    labels = draft.context.labels
+    names = keyed(
         (
-            "continue",
-            [*draft.context.labels(msg.RESUME_CONTINUE), "lanjut", "ya", "yes"],
-        ),
-        ("restart", [*draft.context.labels(msg.RESUME_RESTART), "ulang", "baru"]),
-    ]
+            ("continue", (*labels(msg.RESUME_CONTINUE), "lanjut", "ya", "yes")),
+            ("restart", (*labels(msg.RESUME_RESTART), "ulang", "baru")),
+        )
+    )
     cmd = command_of_button(inp.choice_id or "")
     picked = {Command.START: "continue", Command.RESTART: "restart"}.get(cmd) if cmd else None
-    picked = picked or match_option(inp.text, labels)
+    picked = picked or match_option(inp.text, names)
     if picked == "restart":
         begin(draft, draft.state.locale, restarted=True)
     elif picked == "continue":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows import messages as msg
+from flows.compiled import keyed
 from flows.parsers import match_option
 from flows.state import Pending
 from flows.summary import answered_questions
@@ -29,8 +30,8 @@ def take_pick(draft: Draft, inp: UserInput) -> None:
     if inp.choice_id and inp.choice_id.startswith(f"{EDIT_PREFIX}."):
         picked = inp.choice_id.removeprefix(f"{EDIT_PREFIX}.")
     elif inp.text:
-        options = [(q.id, list(draft.context.labels(q.summary or q.prompt))) for q in questions]
-        picked = match_option(inp.text, options)
+        options = tuple((q.id, draft.context.labels(q.summary or q.prompt)) for q in questions)
+        picked = match_option(inp.text, keyed(options))
     if picked not in {q.id for q in questions}:
         draft.say(Text(msg.NOT_UNDERSTOOD_CHOICE))
         pick_answer(draft)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from flows.compiled import Tables, compile_steps
 from flows.intake import CLOSING, EMERGENCY, FAMILY, OPENING, SELF_REPORT
 from flows.parsers import PARSERS
 from flows.steps import (
@@ -26,12 +27,13 @@ class FlowError(ValueError):
 
 @dataclass(frozen=True)
 class Registry:
-    """All flows, and every step by its id."""
+    """All flows, every step by its id, and the lookup tables compiled from them."""
 
     flows: tuple[Flow, ...]
     steps: Mapping[str, Step]
     flow_of: Mapping[str, Flow]
     start: str
+    tables: Tables
 
     def step(self, step_id: str) -> Step:
         """Returns the step with this id."""
@@ -127,7 +129,8 @@ def build(flows: Iterable[Flow], start: str) -> Registry:
         raise FlowError("; ".join(problems))
     steps = {step.id: step for flow in flows for step in flow.steps}
     flow_of = {step.id: flow for flow in flows for step in flow.steps}
-    return Registry(flows=flows, steps=steps, flow_of=flow_of, start=start)
+    tables = compile_steps(steps.values())
+    return Registry(flows=flows, steps=steps, flow_of=flow_of, start=start, tables=tables)
 
 
 INTAKE = build((OPENING, EMERGENCY, SELF_REPORT, FAMILY, CLOSING), start=OPENING.start)

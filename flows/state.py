@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -61,7 +61,25 @@ class State:
 
     def with_answer(self, step_id: str, value: Answer) -> State:
         """Returns a copy with one answer set."""
-        return replace(self, answers={**self.answers, step_id: value})
+        return self.replaced(answers={**self.answers, step_id: value})
+
+    def replaced(self, **changes: Any) -> State:
+        """Returns a copy with some fields changed, sharing every other field with this state.
+
+        `dataclasses.replace` runs the whole constructor; a turn replaces its state many times,
+        so this copies the fields in one step (refusing a name State does not have).
+        """
+        unknown = changes.keys() - _FIELDS
+        if unknown:
+            raise TypeError(f"State has no field {sorted(unknown)[0]!r}")
+        copy = object.__new__(State)
+        values = copy.__dict__
+        values.update(self.__dict__)
+        values.update(changes)
+        return copy
+
+
+_FIELDS = frozenset(field.name for field in fields(State))
 
 
 def _time(value: object) -> dt.datetime | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from flows import messages as msg
 from flows.commands import command_button
@@ -70,7 +70,7 @@ class Draft:
 
     def update(self, **changes: object) -> None:
         """Replaces fields of the state."""
-        self.state = replace(self.state, **changes)  # type: ignore[arg-type]
+        self.state = self.state.replaced(**changes)
 
     @property
     def step(self) -> Step:
@@ -122,7 +122,7 @@ def prompt(draft: Draft, step: Choose | Ask | Collect | Review) -> None:
     if isinstance(step, Choose) and step.multi:
         checklist(draft, step)
     elif isinstance(step, Choose):
-        buttons = tuple(button(step.id, o.id, o.label) for o in _ordered(draft, step))
+        buttons = _option_buttons(draft, step)
         if step.skippable:
             buttons += (command(Command.SKIP, msg.BUTTON_SKIP),)
         draft.say(Text(step.prompt), buttons=(*buttons, MENU_BUTTON))
@@ -149,8 +149,10 @@ def checklist(
 ) -> None:
     """Shows a multiple choice with the chosen options ticked, what is chosen, and Done."""
     chosen = draft.state.selection
+    table = draft.registry.tables.choices[step.id]
     options = tuple(
-        replace(button(step.id, o.id, o.label), chosen=o.id in chosen) for o in step.options
+        ticked if o.id in chosen else plain
+        for o, plain, ticked in zip(step.options, table.buttons, table.ticked, strict=True)
     )
     commands = [command(Command.DONE, msg.BUTTON_DONE)]
     if step.skippable:
@@ -167,6 +169,13 @@ def checklist(
 def chosen_labels(step: Choose, chosen: tuple[str, ...] | list[str]) -> tuple[Text, ...]:
     """Returns the labels of the chosen options, in the order the step lists them."""
     return tuple(Text(o.label) for o in step.options if o.id in chosen)
+
+
+def _option_buttons(draft: Draft, step: Choose) -> tuple[Button, ...]:
+    """Returns a question's option buttons, from its table unless the order changes per turn."""
+    if step.sets_locale:
+        return tuple(button(step.id, o.id, o.label) for o in _ordered(draft, step))
+    return draft.registry.tables.choices[step.id].buttons
 
 
 def _ordered(draft: Draft, step: Choose) -> tuple[Option, ...]:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from flows.parsers.text import normalise
 
 Options = Sequence[tuple[str, Sequence[str]]]
-_Stage = Callable[[str, Options], list[str]]
 
+_LETTERS = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(
     r"(?:(?:no|nomor|nomer|nmr|number|num|pilihan|opsi|option|angka)\s*)?(\d{1,3})"
 )
@@ -30,7 +31,40 @@ _MAX_PARTS = 50
 
 def _key(text: str) -> str:
     """Returns text normalised for comparison: lower case, letters and digits, single spaces."""
-    return " ".join(re.findall(r"[^\W_]+", normalise(text)))
+    return " ".join(_LETTERS.findall(normalise(text)))
+
+
+def _whole_words(text: str) -> re.Pattern[str]:
+    """Returns a pattern finding the text as whole words."""
+    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Options made ready for reading typed answers: every label keyed once, in option order."""
+
+    ids: tuple[str, ...]
+    labelled: tuple[tuple[str, str], ...]
+    """(option id, label key) for every non-empty label."""
+    compact: tuple[tuple[str, str], ...]
+    """(option id, label key without spaces), as `labelled`."""
+    patterns: tuple[tuple[str, str, re.Pattern[str]], ...]
+    """(option id, label key, the label key as whole words), as `labelled`."""
+
+
+def prepare(options: Options | Choices) -> Choices:
+    """Returns the options keyed for matching (once, at load, for options that do not change)."""
+    if isinstance(options, Choices):
+        return options
+    labelled = tuple(
+        (option_id, key) for option_id, labels in options for key in map(_key, labels) if key
+    )
+    return Choices(
+        ids=tuple(option_id for option_id, _ in options),
+        labelled=labelled,
+        compact=tuple((option_id, label.replace(" ", "")) for option_id, label in labelled),
+        patterns=tuple((option_id, label, _whole_words(label)) for option_id, label in labelled),
+    )
 
 
 def _unique(ids: Sequence[str]) -> list[str]:
@@ -38,45 +72,35 @@ def _unique(ids: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _labelled(options: Options) -> list[tuple[str, str]]:
-    """Returns (option id, label key) pairs for every non-empty label."""
-    return [(option_id, key) for option_id, labels in options for key in map(_key, labels) if key]
-
-
-def _exact(key: str, options: Options) -> list[str]:
+def _exact(key: str, options: Choices) -> list[str]:
     """Returns the ids whose label equals the message, spaces ignored ("hongkong")."""
     compact = key.replace(" ", "")
-    labelled = _labelled(options)
-    return _unique(
-        [option_id for option_id, label in labelled if label.replace(" ", "") == compact]
-    )
+    return _unique([option_id for option_id, label in options.compact if label == compact])
 
 
-def _by_number(key: str, options: Options) -> list[str]:
+def _by_number(key: str, options: Choices) -> list[str]:
     """Returns the id at the typed 1-based position, if the message is only a number."""
     match = _NUMBER.fullmatch(key)
-    if match is None or not 1 <= int(match[1]) <= len(options):
+    if match is None or not 1 <= int(match[1]) <= len(options.ids):
         return []
-    return [options[int(match[1]) - 1][0]]
+    return [options.ids[int(match[1]) - 1]]
 
 
-def _by_prefix(key: str, options: Options) -> list[str]:
+def _by_prefix(key: str, options: Choices) -> list[str]:
     """Returns the ids with a label starting with the message (four characters or more)."""
     if len(key) < _MIN_PARTIAL:
         return []
-    return _unique([option_id for option_id, label in _labelled(options) if label.startswith(key)])
+    return _unique([option_id for option_id, label in options.labelled if label.startswith(key)])
 
 
-def _spans(key: str, label: str) -> list[tuple[int, int]]:
-    """Returns the (start, end) of every whole-word occurrence of label in key."""
-    pattern = re.compile(rf"(?<!\w){re.escape(label)}(?!\w)")
-    return [match.span() for match in pattern.finditer(key)]
-
-
-def _label_in_text(key: str, options: Options) -> list[str]:
+def _label_in_text(key: str, options: Choices) -> list[str]:
     """Returns the ids with a label written in the message; a longer label hides one inside it."""
+    # A label that is not even a substring cannot be there as whole words: skip its pattern.
     hits = [
-        (span, option_id) for option_id, label in _labelled(options) for span in _spans(key, label)
+        (match.span(), option_id)
+        for option_id, label, pattern in options.patterns
+        if label in key
+        for match in pattern.finditer(key)
     ]
     outer = [
         option_id
@@ -86,21 +110,32 @@ def _label_in_text(key: str, options: Options) -> list[str]:
     return _unique(outer)
 
 
-def _text_in_label(key: str, options: Options) -> list[str]:
+def _text_in_label(key: str, options: Choices) -> list[str]:
     """Returns the ids with a label containing the message as whole words (four characters+)."""
     if len(key) < _MIN_PARTIAL:
         return []
-    return _unique([option_id for option_id, label in _labelled(options) if _spans(label, key)])
+    pattern = _whole_words(key)
+    return _unique(
+        [
+            option_id
+            for option_id, label in options.labelled
+            if key in label and pattern.search(label)
+        ]
+    )
 
 
+_Stage = Callable[[str, Choices], list[str]]
 _STAGES: tuple[_Stage, ...] = (_exact, _by_number, _by_prefix, _label_in_text, _text_in_label)
 
 
-def match_option(text: str, options: Options) -> str | None:
+def match_option(text: str, options: Options | Choices) -> str | None:
     """Returns the id of the one option the message names, or None if none or several."""
     key = _key(text)
-    if not key:
-        return None
+    return _match_key(key, prepare(options)) if key else None
+
+
+def _match_key(key: str, options: Choices) -> str | None:
+    """Returns the id of the one option a non-empty message key names, or None."""
     for stage in _STAGES:
         found = stage(key, options)
         if found:
@@ -108,23 +143,39 @@ def match_option(text: str, options: Options) -> str | None:
     return None
 
 
-def _parts(text: str) -> list[str]:
+def _parts(normalised: str) -> list[str]:
     """Returns the pieces of a multi-select answer ("1, 3", "1 dan 3", "1 3", "gaji, paspor")."""
     pieces: list[str] = []
-    for piece in _SEPARATORS.split(normalise(text)):
+    for piece in _SEPARATORS.split(normalised):
         key = _key(piece)
         pieces.extend(key.split() if _NUMBERS_ONLY.fullmatch(key) else [key] if key else [])
     return pieces
 
 
-def match_options(text: str, options: Options) -> list[str] | None:
+def match_options(text: str, options: Options | Choices) -> list[str] | None:
     """Returns the ids named in a multi-select answer in order without repeats, or None."""
-    whole = _exact(_key(text), options)
+    prepared = prepare(options)
+    normalised = normalise(text)
+    key = " ".join(_LETTERS.findall(normalised))
+    whole = _exact(key, prepared)
     if len(whole) == 1:
         return whole
-    parts = _parts(text)
-    ids = [match_option(part, options) for part in parts[:_MAX_PARTS]]
-    if parts and len(parts) <= _MAX_PARTS and all(ids):
-        return _unique([option_id for option_id in ids if option_id])
-    single = match_option(text, options)
+    parts = _parts(normalised)
+    if parts and len(parts) <= _MAX_PARTS:
+        ids = _every_part(parts, prepared)
+        if ids is not None:
+            return _unique(ids)
+    single = _match_key(key, prepared) if key else None
     return [single] if single else None
+
+
+def _every_part(parts: list[str], options: Choices) -> list[str] | None:
+    """Returns the option each part names, or None as soon as one part names none."""
+    ids: list[str] = []
+    for part in parts:
+        part_key = _key(part)
+        found = _match_key(part_key, options) if part_key else None
+        if found is None:
+            return None
+        ids.append(found)
+    return ids
