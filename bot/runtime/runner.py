@@ -116,7 +116,7 @@ class Runner:
             ):
                 return None
             state, envelope, turn = self.play(session, conversation, reporter, event)
-            result = self._save(
+            result = self.save(
                 session, conversation, reporter, envelope, turn, event.channel, event.at
             ).result()
             if inbound_id is not None:
@@ -165,7 +165,7 @@ class Runner:
             reporter = session.get(models.Reporter, conversation.reporter_id)
             assert reporter is not None
             turn = advance(from_json(envelope["engine"]), timeout, self.context)
-            result = self._save(
+            result = self.save(
                 session,
                 conversation,
                 reporter,
@@ -178,7 +178,7 @@ class Runner:
         metrics().turns.labels(channel=conversation.channel, kind="timer").inc()
         return result
 
-    def _save(
+    def save(
         self,
         session: Session,
         conversation: models.Conversation,
