@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.append(str(Path(__file__).resolve().parent))
 
 import harness  # noqa: E402  (sets the encryption keys of the run)
+from report_script import REPORT, START  # noqa: E402
 
 from bot.envelopes import Channel, InboundEvent  # noqa: E402
 from bot.i18n import Catalogs  # noqa: E402
@@ -28,34 +29,6 @@ from flows.context import Context  # noqa: E402
 from flows.engine import advance  # noqa: E402
 from flows.vocabulary import InputKind, UserInput  # noqa: E402
 from storage import db  # noqa: E402
-
-REPORT: list[tuple[str, str]] = [
-    ("text", "Hello"),
-    ("press", "danger.no"),
-    ("press", "safe_now.safe"),
-    ("press", "role.worker"),
-    ("press", "consent.agree"),
-    ("press", "self_country.MY"),
-    ("text", "Johor Bahru"),
-    ("press", "self_help.wages"),
-    ("press", "cmd:done"),
-    ("text", "1, 2"),
-    ("press", "self_freedom.both"),
-    ("text", "3"),
-    ("text", "RM 4.500"),
-    ("text", "My employer keeps my passport and has not paid me since August."),
-    ("text", "Sari"),
-    ("press", "self_contact.this_chat"),
-    ("press", "self_times.evening"),
-    ("press", "self_regency.Indramayu"),
-    ("press", "self_job.domestic"),
-    ("press", "self_route.p3mi"),
-    ("press", "cmd:skip"),
-    ("text", "August 2026"),
-    ("press", "cmd:done"),
-    ("press", "review.confirm"),
-]
-START = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 
 
 def user_input(kind: str, value: str, at: dt.datetime) -> UserInput:
