@@ -18,7 +18,6 @@ from sqlmodel import Session
 
 from bot.envelopes import Channel, InboundEvent
 from bot.observability import metrics
-from bot.runtime.recording import GroupCommit
 from bot.runtime.runner import Runner, Saved, TurnResult
 from storage import db, models, turn_rows
 from storage.turn_rows import TurnRows
@@ -179,18 +178,3 @@ def groups(jobs: Sequence[TurnJob], most: int) -> list[list[int]]:
         found[-1].append(index)
         chats.add(chat)
     return found
-
-
-class TurnQueue:
-    """Gathers the turns that become ready together into groups, run on a thread of their own."""
-
-    def __init__(self, runner: Runner) -> None:
-        self.groups = GroupRunner(runner)
-        self.commit: GroupCommit[TurnJob, Outcome] = GroupCommit(self.groups.outcomes, name="turns")
-
-    async def run(self, job: TurnJob) -> TurnResult | None:
-        """Returns the job's result once its group is committed; raises what it raised alone."""
-        outcome = await self.commit.submit(job)
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome

@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from sqlalchemy import Engine
 
 from bot.envelopes import Channel, InboundEvent, UnreadableUpdate
-from bot.runtime.batch import MAX_GROUP, TurnJob, TurnQueue
 from bot.runtime.keeper import process_owner
 from bot.runtime.recording import GroupCommit, LoopGroupCommit
 from bot.runtime.runner import Runner
@@ -38,8 +37,6 @@ would delay too; past it, turns share the writer with the recording."""
 QUIET_SECONDS = 0.02
 """A pause this long without an incoming update ends a burst: waiting turns start."""
 
-TURNS_AT_ONCE = MAX_GROUP
-"""Updates taken, translated and run at the same time: their turns share a group's commit."""
 RETRY_DELAYS = (10, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600)
 """Seconds before each new try of an update that failed; after the last one it is failed."""
 
@@ -116,9 +113,7 @@ class Inbox:
     ):
         self.engine, self.runner, self.translators = engine, runner, dict(translators)
         self.owner, self.lease_seconds = owner or process_owner(), lease_seconds
-        self._limit = asyncio.Semaphore(TURNS_AT_ONCE)
-        self.turns = TurnQueue(runner)
-        """Runs the turns ready together in one group (one transaction, one commit)."""
+        self._limit = asyncio.Semaphore(8)
         self.schedulers: dict[Channel, Scheduler] = {}
         """How each channel runs a recorded update in the background, in its chat's order."""
         self.hand_off: Callable[[], None] | None = None
@@ -194,7 +189,9 @@ class Inbox:
             if event is None:
                 await asyncio.to_thread(self._mark, inbound_id, "ignored")
                 return
-            await self.turns.run(TurnJob(event, inbound_id, self.owner))
+            await asyncio.to_thread(
+                self.runner.handle, event, inbound_id=inbound_id, lease_owner=self.owner
+            )
 
     async def process_pending(self, limit: int = 100, grace_seconds: float = 10.0) -> int:
         """Processes updates left pending (after a restart or a failure); returns how many.

@@ -19,10 +19,10 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
 """A larger webhook body is refused (Telegram's updates are a few kilobytes)."""
-TURNS_AT_ONCE = 48
-"""Updates processed at the same time. Their turns run together as one group, one transaction
-and one commit (bot/runtime/batch.py), on the group's own thread, so the event loop stays free
-to acknowledge webhooks; one chat's updates still wait for each other."""
+TURNS_AT_ONCE = 2
+"""Updates processed at the same time. Turns are CPU-bound Python holding the GIL, and more of
+them at once neither speeds up SQLite (one writer) nor PostgreSQL on a small server (see
+docs/benchmarks.md); fewer keep the event loop free to acknowledge webhooks."""
 
 
 @dataclass(frozen=True)

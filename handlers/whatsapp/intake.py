@@ -37,10 +37,10 @@ log = logging.getLogger(__name__)
 MAX_BODY = 3 * 1024 * 1024
 """Meta's bodies are a few kilobytes; anything this big is refused with 413."""
 
-TURNS_AT_ONCE = {"sqlite": 48, "postgresql": 48}
-"""Updates processed side by side: their turns are run together as one group, one transaction
-and one commit (bot/runtime/batch.py), on the group's own thread, so the event loop stays free to
-acknowledge webhooks while a burst is worked off from the durable inbox."""
+TURNS_AT_ONCE = {"sqlite": 1, "postgresql": 2}
+"""Updates processed side by side (SQLite has one writer anyway): the rest of the CPU and of the
+database stays with acknowledging webhooks, so a burst is taken in at once and worked off from
+the durable inbox at the turns' own pace."""
 
 
 class Intake:
