@@ -16,15 +16,17 @@ from bot.hooks import AfterTurn
 from bot.i18n import Catalogs, Renderer
 from bot.observability import metrics
 from bot.runtime.cases import apply_turn
+from bot.runtime.inputs import user_input
 from bot.safety import with_code_word
 from flows.context import Context
 from flows.engine import Turn, advance, next_timer
 from flows.facts import case_facts
 from flows.registry import INTAKE
 from flows.state import State, from_json, to_json
-from flows.vocabulary import Fact, InputKind, MediaRef, Timeout, UserInput
+from flows.vocabulary import Fact, Timeout
 from storage import db, inbox_claims, models, outbox, queries
 from storage.errors import StaleConversation
+from storage.turn_rows import TurnRows
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,21 @@ class TurnResult:
     case_id: int | None
     outbox_ids: tuple[int, ...]
     turn: Turn
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A saved turn whose replies get their ids at the flush (a group's comes at its end)."""
+
+    conversation_id: int
+    case_id: int | None
+    rows: list[models.OutboxMessage]
+    turn: Turn
+
+    def result(self) -> TurnResult:
+        """Returns the turn's result once its replies have ids."""
+        ids = tuple(row.id or 0 for row in self.rows)
+        return TurnResult(self.conversation_id, self.case_id, ids, self.turn)
 
 
 class Runner:
@@ -98,18 +115,10 @@ class Runner:
                 session=session, inbound_id=inbound_id, owner=lease_owner
             ):
                 return None
-            envelope = dict(conversation.state or {})
-            state = from_json(envelope["engine"]) if envelope.get("engine") else None
-            user_input = self._user_input(session, conversation, state, event, envelope)
-            user_input = with_code_word(user_input, reporter, state, event)
-            turn = advance(state, user_input, self.context)
-            if event.message_ref and state is not None and state.prompted:
-                refs = dict(envelope.get("refs", {}))
-                refs[event.message_ref] = state.step_id
-                envelope["refs"] = dict(list(refs.items())[-MAX_REFS:])
-            result = self._save(
+            state, envelope, turn = self.play(session, conversation, reporter, event)
+            result = self.save(
                 session, conversation, reporter, envelope, turn, event.channel, event.at
-            )
+            ).result()
             if inbound_id is not None:
                 queries.mark_inbound(
                     session=session,
@@ -118,6 +127,24 @@ class Runner:
                     step_id=state.step_id if state else None,
                 )
             return result
+
+    def play(
+        self,
+        session: Session,
+        conversation: models.Conversation,
+        reporter: models.Reporter,
+        event: InboundEvent,
+    ) -> tuple[State | None, dict[str, Any], Turn]:
+        """Runs the engine on a locked conversation; returns its old state, envelope and turn."""
+        envelope = dict(conversation.state or {})
+        state = from_json(envelope["engine"]) if envelope.get("engine") else None
+        said = user_input(session, conversation, state, event, envelope)
+        turn = advance(state, with_code_word(said, reporter, state, event), self.context)
+        if event.message_ref and state is not None and state.prompted:
+            refs = dict(envelope.get("refs", {}))
+            refs[event.message_ref] = state.step_id
+            envelope["refs"] = dict(list(refs.items())[-MAX_REFS:])
+        return state, envelope, turn
 
     def fire_timer(
         self, conversation_id: int, timeout: Timeout, *, due_by: dt.datetime | None = None
@@ -138,7 +165,7 @@ class Runner:
             reporter = session.get(models.Reporter, conversation.reporter_id)
             assert reporter is not None
             turn = advance(from_json(envelope["engine"]), timeout, self.context)
-            result = self._save(
+            result = self.save(
                 session,
                 conversation,
                 reporter,
@@ -146,59 +173,12 @@ class Runner:
                 turn,
                 Channel(conversation.channel),
                 timeout.at,
-            )
+            ).result()
         self.on_commit()
         metrics().turns.labels(channel=conversation.channel, kind="timer").inc()
         return result
 
-    def _user_input(
-        self,
-        session: Session,
-        conversation: models.Conversation,
-        state: State | None,
-        event: InboundEvent,
-        envelope: dict[str, Any],
-    ) -> UserInput:
-        media = None
-        caption = event.text.strip() if event.media is not None else ""
-        if event.media is not None:
-            attachment = models.Attachment(
-                case_id=envelope.get("case_id"),
-                conversation_id=conversation.id or 0,
-                step_id=state.step_id if state else None,
-                kind=event.media.kind.value,
-                mime_type=event.media.mime_type,
-                size_bytes=event.media.size_bytes,
-                sha256=event.media.sha256,
-                path=event.media.path,
-                status="too_large" if event.media.too_large else "stored",
-                external_ref=event.media.external_ref,
-                clean_path=event.media.clean_path,
-                clean_sha256=event.media.clean_sha256,
-                caption=caption or None,
-            )
-            session.add(attachment)
-            session.flush()
-            media = MediaRef(str(attachment.id), event.media.kind, event.media.too_large, caption)
-        edited_step = envelope.get("refs", {}).get(event.edited_ref) if event.edited_ref else None
-        return UserInput(
-            kind=event.kind,
-            at=event.at,
-            text="" if media is not None else event.text,  # a caption stays with its file
-            choice_id=event.choice_id,
-            command=event.command,
-            argument=event.argument,
-            media=media,
-            location=event.location,
-            contact=event.contact,
-            edited_step=edited_step if event.kind is InputKind.EDIT else None,
-            locale_hint=event.locale_hint,
-            media_group=event.media_group,
-            pressed_on=event.pressed_on,
-            case_held=_case_held(session, envelope.get("case_id")),
-        )
-
-    def _save(
+    def save(
         self,
         session: Session,
         conversation: models.Conversation,
@@ -207,7 +187,9 @@ class Runner:
         turn: Turn,
         channel: Channel,
         at: dt.datetime,
-    ) -> TurnResult:
+        group: TurnRows | None = None,
+    ) -> Saved:
+        """Applies a turn's case, replies and hooks; saves its state (or notes it in group)."""
         saved = apply_turn(
             session, conversation, reporter, turn, channel, at, envelope.get("case_id")
         )
@@ -220,16 +202,13 @@ class Runner:
         )
         payloads = [renderer.reply(reply).to_payload() for reply in turn.replies]
         assert conversation.id is not None
-        rows = (
-            outbox.enqueue_outbox(
-                session=session,
-                conversation_id=conversation.id,
-                channel=channel.value,
-                chat_id=conversation.chat_id,
-                payloads=payloads,
-            )
-            if payloads
-            else []
+        enqueue = outbox.enqueue_outbox if group is None else group.outbox
+        rows = enqueue(
+            session=session,
+            conversation_id=conversation.id,
+            channel=channel.value,
+            chat_id=conversation.chat_id,
+            payloads=payloads,
         )
         timer = next_timer(INTAKE, turn.state)
         conversation.state = envelope
@@ -243,9 +222,12 @@ class Runner:
             reporter.locale = turn.state.locale.value
         for hook in self.after_turn:
             hook(saved)
-        queries.save_conversation(
-            session=session, conversation=conversation, expected_version=conversation.version
-        )
+        if group is None:
+            queries.save_conversation(
+                session=session, conversation=conversation, expected_version=conversation.version
+            )
+        else:
+            group.save(conversation)
         log.info(
             "turn saved",
             extra={
@@ -254,12 +236,7 @@ class Runner:
                 "replies": len(payloads),
             },
         )
-        return TurnResult(
-            conversation_id=conversation.id,
-            case_id=case.id if case else None,
-            outbox_ids=tuple(r.id or 0 for r in rows),
-            turn=turn,
-        )
+        return Saved(conversation.id, case.id if case else None, rows, turn)
 
 
 def _locked_for_timer(
@@ -278,13 +255,3 @@ def _locked_for_timer(
         query.execution_options(populate_existing=True)
     ).first()
     return found
-
-
-HELD_STATUSES = frozenset({"acknowledged", "claimed"})
-"""Case statuses in which a person, not the questionnaire, answers the reporter."""
-
-
-def _case_held(session: Session, case_id: int | None) -> bool:
-    """Returns whether a person holds the conversation's case."""
-    case = session.get(models.Case, case_id) if case_id else None
-    return case is not None and case.status in HELD_STATUSES

@@ -1,0 +1,190 @@
+"""The rows of a group of turns: loaded in one query per table, written in one statement each.
+
+A group's conversations are locked together (in id order, so that two groups never wait for each
+other), and their saves, replies and inbox marks are written once for the whole group: the
+conversations in one executemany under their version check, the replies in one flush (ids in
+the order the turns queued them), the inbox rows in one executemany.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import attributes
+from sqlmodel import Session, col
+
+from storage.db import dialect_insert
+from storage.errors import StaleConversation
+from storage.models import Case, Conversation, InboundUpdate, OutboxMessage, Reporter
+from storage.types import utcnow
+
+SAVED_FIELDS = (
+    "flow_id",
+    "step_id",
+    "status",
+    "state",
+    "last_inbound_at",
+    "next_timer_at",
+    "timer_kind",
+)
+"""The conversation columns a turn writes (besides its version and update time)."""
+
+
+def reporters(*, session: Session, channel: str, user_ids: Collection[str]) -> dict[str, Reporter]:
+    """Returns the reporters of a channel's users, creating the missing ones, keyed by user id."""
+    query = select(Reporter).where(
+        col(Reporter.channel) == channel, col(Reporter.channel_user_id).in_(set(user_ids))
+    )
+    found = {r.channel_user_id: r for r in session.execute(query).scalars()}
+    missing = [{"channel": channel, "channel_user_id": u} for u in user_ids if u not in found]
+    if not missing:
+        return found
+    insert = dialect_insert(session, Reporter).on_conflict_do_nothing(
+        index_elements=["channel", "channel_user_id"]
+    )
+    session.execute(insert, missing)
+    return {r.channel_user_id: r for r in session.execute(query).scalars()}
+
+
+def lock_conversations(
+    *, session: Session, channel: str, chats: dict[str, int]
+) -> dict[str, Conversation]:
+    """Gets or creates the conversations of chats (chat id: reporter id), locked, by chat id."""
+    query = (
+        select(Conversation)
+        .where(col(Conversation.channel) == channel, col(Conversation.chat_id).in_(set(chats)))
+        .order_by(col(Conversation.id))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    found = {c.chat_id: c for c in session.execute(query).scalars()}
+    missing = [
+        {"reporter_id": reporter, "channel": channel, "chat_id": chat}
+        for chat, reporter in chats.items()
+        if chat not in found
+    ]
+    if not missing:
+        return found
+    insert = dialect_insert(session, Conversation).on_conflict_do_nothing(
+        index_elements=["channel", "chat_id"]
+    )
+    session.execute(insert, missing)
+    return {c.chat_id: c for c in session.execute(query).scalars()}
+
+
+def held(*, session: Session, inbound_ids: Collection[int]) -> dict[int, str | None]:
+    """Returns the claim owner of each of the updates still pending, locking their rows.
+
+    The rows stay locked until the transaction ends, so that nobody claims them meanwhile.
+    """
+    if not inbound_ids:
+        return {}
+    query = (
+        select(col(InboundUpdate.id), col(InboundUpdate.lease_owner))
+        .where(col(InboundUpdate.id).in_(set(inbound_ids)))
+        .where(col(InboundUpdate.status) == "pending")
+        .order_by(col(InboundUpdate.id))
+        .with_for_update()
+    )
+    return {row_id: owner for row_id, owner in session.execute(query).all()}
+
+
+def load_cases(*, session: Session, case_ids: Iterable[int | None]) -> list[Case]:
+    """Loads cases at once; while the caller keeps them, the turns' lookups need no query."""
+    wanted = {case_id for case_id in case_ids if case_id}
+    if not wanted:
+        return []
+    return list(session.execute(select(Case).where(col(Case.id).in_(wanted))).scalars())
+
+
+@dataclass
+class TurnRows:
+    """What a group's turns write at its end: conversation saves and inbox marks."""
+
+    saves: list[dict[str, Any]] = field(default_factory=list)
+    marks: list[dict[str, Any]] = field(default_factory=list)
+    saved: list[Conversation] = field(default_factory=list)
+
+    def outbox(
+        self,
+        *,
+        session: Session,
+        conversation_id: int,
+        channel: str,
+        chat_id: str,
+        payloads: list[dict[str, Any]],
+    ) -> list[OutboxMessage]:
+        """Queues a turn's replies; they get their ids, in this order, when the group flushes."""
+        now = utcnow()
+        rows = [
+            OutboxMessage(
+                conversation_id=conversation_id,
+                channel=channel,
+                chat_id=chat_id,
+                payload=payload,
+                next_attempt_at=now,
+            )
+            for payload in payloads
+        ]
+        session.add_all(rows)
+        return rows
+
+    def save(self, conversation: Conversation) -> None:
+        """Notes a conversation's new state for the group's save, at its loaded version."""
+        values = {f"v_{name}": getattr(conversation, name) for name in SAVED_FIELDS}
+        self.saves.append({**values, "k_id": conversation.id, "k_version": conversation.version})
+        self.saved.append(conversation)
+        for name in SAVED_FIELDS:  # written below, not by the session's flush
+            attributes.set_committed_value(conversation, name, getattr(conversation, name))
+
+    def mark(self, *, inbound_id: int, status: str, step_id: str | None) -> None:
+        """Notes an update done for the group's marks."""
+        self.marks.append({"k_id": inbound_id, "v_status": status, "v_step": step_id})
+
+    def write(self, session: Session) -> None:
+        """Writes the group: pending rows, then every save (raises if one moved), then marks."""
+        session.flush()
+        now = utcnow()
+        if self.saves:
+            _save_conversations(session, [{**s, "v_updated_at": now} for s in self.saves])
+            for conversation in self.saved:
+                attributes.set_committed_value(conversation, "version", conversation.version + 1)
+                attributes.set_committed_value(conversation, "updated_at", now)
+        if self.marks:
+            _mark_inbound(session, [{**m, "v_processed_at": now} for m in self.marks])
+
+
+def _save_conversations(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Writes conversations at their expected versions in one executemany; raises if one moved."""
+    table = Conversation.__table__  # type: ignore[attr-defined]
+    values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in SAVED_FIELDS}
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("k_id"), table.c.version == bindparam("k_version"))
+        .values(**values, version=table.c.version + 1, updated_at=bindparam("v_updated_at"))
+    )
+    written = session.connection().execute(stmt, rows).rowcount
+    if written != len(rows):
+        raise StaleConversation(0, -1)
+
+
+def _mark_inbound(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Marks updates done in one executemany, ending their claims (see queries.mark_inbound)."""
+    table = InboundUpdate.__table__  # type: ignore[attr-defined]
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("k_id"))
+        .values(
+            status=bindparam("v_status"),
+            lease_owner=None,
+            lease_until=None,
+            error=None,
+            attempts=table.c.attempts + 1,
+            processed_at=bindparam("v_processed_at"),
+            step_id=func.coalesce(bindparam("v_step"), table.c.step_id),
+        )
+    )
+    session.connection().execute(stmt, rows)
