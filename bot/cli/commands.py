@@ -1,4 +1,8 @@
-"""The `suara` console script: one entry point; each command group has its own module."""
+"""The `suara` console script: one entry point; each command group has its own module.
+
+A group's module is loaded only for its own commands (or for the full help), so that
+`suara serve` carries no code of the other commands into the processes it runs.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
-from bot.cli import backup, check, startup
-from bot.cli.demo import demo_environment, welcome
-from bot.cli.handoff import COMMANDS as ESCALATION_COMMANDS
-from bot.cli.handoff import add_escalation_commands
-from bot.cli.handoff import run as run_escalation_command
-from bot.cli.queues import add_queues_parser, run_queues
-from bot.cli.setup import add_setup_parser, run_setup
+from bot.cli import startup
 from bot.observability import configure_logging, observe
 from bot.settings import ObservabilitySettings, Settings
 
@@ -24,6 +22,24 @@ APP_FACTORY = "handlers.app:create_app"
 """Loaded by name so that bot/ never imports handlers/ (the import rules point the other way)."""
 TELEGRAM_ADMIN = "handlers.telegram.admin"
 """The telegram-webhook command's module, loaded by name for the same reason."""
+GROUPS = {
+    "check": "bot.cli.check",
+    "setup": "bot.cli.setup",
+    "queues": "bot.cli.queues",
+    **dict.fromkeys(("token", "deliveries", "endpoints", "caseworkers"), "bot.cli.handoff"),
+    **dict.fromkeys(("backup", "restore"), "bot.cli.backup"),
+}
+"""Commands whose module adds their parsers, by command name."""
+ADDERS = {
+    "bot.cli.check": "add_parser",
+    "bot.cli.setup": "add_setup_parser",
+    "bot.cli.queues": "add_queues_parser",
+    "bot.cli.handoff": "add_escalation_commands",
+    "bot.cli.backup": "add_parsers",
+}
+"""The function of each group's module that adds its parsers."""
+OWN = frozenset({"demo", "serve", "migrate", "locales", "telegram-webhook", "retention", "keys"})
+"""Commands this module adds itself."""
 
 
 def migrate(settings: Settings) -> None:
@@ -55,6 +71,8 @@ def prepare(*, demo: bool) -> Settings:
     """Reads the settings, refuses a start its files or keys would stop (installing the keys),
     compiles catalogs and migrates before serving."""
     if demo:
+        from bot.cli.demo import demo_environment
+
         demo_environment()
     settings = startup.read_settings()
     if not demo and "process" not in settings.worker.model_fields_set:
@@ -73,6 +91,8 @@ def serve(host: str, port: int, *, demo: bool) -> None:
 
     settings = prepare(demo=demo)
     if demo:
+        from bot.cli.demo import welcome
+
         welcome(settings, host, port)
     observe(settings, first=True)
     module, name = APP_FACTORY.split(":")
@@ -83,8 +103,8 @@ def serve(host: str, port: int, *, demo: bool) -> None:
     )
 
 
-def parser() -> argparse.ArgumentParser:
-    """Returns the command-line parser."""
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Returns the command-line parser (for one command: without the other groups' modules)."""
     root = argparse.ArgumentParser(prog="suara", description="Suara complaint intake")
     commands = root.add_subparsers(dest="command", required=True)
     for name, text in (
@@ -95,14 +115,12 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=8000)
     commands.add_parser("migrate", help="bring the database schema up to date")
-    check.add_parser(commands)
-    add_setup_parser(commands)
-    add_queues_parser(commands)
+    for module, adder in ADDERS.items():
+        if command not in OWN and GROUPS.get(command or "", module) == module:
+            getattr(importlib.import_module(module), adder)(commands)
     locales = commands.add_parser("locales", help="extract, update and compile the catalogs")
     locales.add_argument("--compile-only", action="store_true", help="only compile .po to .mo")
     add_telegram_commands(commands)
-    add_escalation_commands(commands)
-    backup.add_parsers(commands)
     purge = commands.add_parser("retention", help="run the retention job and print its counts")
     purge.add_argument("--run-once", action="store_true", required=True, help="run it now")
     keys = commands.add_parser("keys", help="encryption keys: new key, re-encrypt with the current")
@@ -135,7 +153,8 @@ def telegram_webhook(action: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs one `suara` command; a setting that stops it is one line on stderr and exit 2."""
-    args = parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = parser(given[0] if given else None).parse_args(given)
     try:
         configure_logging(ObservabilitySettings().log_format)
         return run(args)
@@ -155,16 +174,8 @@ def run(args: argparse.Namespace) -> int:
         serve(args.host, args.port, demo=args.command == "demo")
     elif args.command == "migrate":
         migrate(Settings())
-    elif args.command == "check":
-        return check.run(args, sys.stdout)
-    elif args.command == "queues":
-        return run_queues(Settings())
-    elif args.command == "setup":
-        return run_setup(args, Settings(), sys.stdout)
-    elif args.command in ESCALATION_COMMANDS:
-        return run_escalation_command(args, with_keys(Settings()))
-    elif args.command in backup.COMMANDS:
-        return backup.run(args, Settings(), sys.stdout)
+    elif args.command in GROUPS:
+        return run_group(args)
     elif args.command == "keys":
         from bot.cli.keys import run as run_keys_command
 
@@ -180,6 +191,23 @@ def run(args: argparse.Namespace) -> int:
 
         compile_catalogs() if args.compile_only else refresh()
     return 0
+
+
+def run_group(args: argparse.Namespace) -> int:
+    """Runs a command whose module is one of the groups."""
+    module = importlib.import_module(GROUPS[args.command])
+    status: int
+    if args.command == "check":
+        status = module.run(args, sys.stdout)
+    elif args.command == "queues":
+        status = module.run_queues(Settings())
+    elif args.command == "setup":
+        status = module.run_setup(args, Settings(), sys.stdout)
+    elif module.__name__ == "bot.cli.handoff":
+        status = module.run(args, with_keys(Settings()))
+    else:
+        status = module.run(args, Settings(), sys.stdout)
+    return status
 
 
 if __name__ == "__main__":

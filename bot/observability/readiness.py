@@ -13,7 +13,6 @@ from sqlalchemy import Engine, text
 
 from escalation.delivery.sole import LEASE_NAME
 from storage import db, leases
-from storage.migrate import migrations_at_head
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +86,9 @@ class Readiness:
 
     def _migrations(self) -> Check:
         if not self._at_head:
+            # Alembic is loaded by the first /readyz: a worker, which serves none, never loads it
+            from storage.migrate import migrations_at_head
+
             self._at_head = migrations_at_head(self.url)
         return Check("migrations", self._at_head, "at head" if self._at_head else "behind head")
 

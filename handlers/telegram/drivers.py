@@ -1,4 +1,9 @@
-"""The one Telegram driver: every Bot API call made once, over a small adapter per library."""
+"""The one Telegram driver: every Bot API call made once, over a small adapter per library.
+
+The library is loaded on the driver's first call, so a process that never calls Telegram (the
+web process of `suara serve`, which only records updates) never imports one, and a process
+that does imports only the library TELEGRAM_DRIVER names.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Any, Protocol
 
 from bot.settings import Settings, TelegramDriver
@@ -71,9 +77,18 @@ class Library(Protocol):
 class Driver:
     """What Suara needs from Telegram, and nothing more, whichever library makes the calls."""
 
-    def __init__(self, library: Library, token: str) -> None:
-        self.library, self.bot, self._token = library, library.bot, token
-        self.name = library.name
+    def __init__(self, load: Callable[[], Library], token: str, name: str) -> None:
+        self._load, self._token, self.name = load, token, name
+
+    @cached_property
+    def library(self) -> Library:
+        """Returns the library's adapter, loading the library on first use."""
+        return self._load()
+
+    @property
+    def bot(self) -> Any:
+        """Returns the library's Bot."""
+        return self.library.bot
 
     def parse(self, body: bytes) -> TgUpdate:
         """Returns the update a webhook or getUpdates body holds; raises BadUpdate."""
@@ -215,8 +230,9 @@ class Driver:
         return self.library.as_dict(info)
 
     async def close(self) -> None:
-        """Closes the HTTP client."""
-        await self.library.close()
+        """Closes the HTTP client (a library never loaded has none to close)."""
+        if "library" in self.__dict__:
+            await self.library.close()
 
 
 def quiet_libraries() -> None:
@@ -233,13 +249,15 @@ def make_driver(settings: Settings) -> Driver:
     quiet_libraries()
     token = settings.telegram.bot_token.get_secret_value()
     base = settings.telegram.api_base_url.rstrip("/")
-    library: Library
-    if settings.telegram.driver is TelegramDriver.AIOGRAM:
-        from handlers.telegram.aiogram_driver import AiogramLibrary
+    choice = settings.telegram.driver
 
-        library = AiogramLibrary(token, base)
-    else:
+    def load() -> Library:
+        if choice is TelegramDriver.AIOGRAM:
+            from handlers.telegram.aiogram_driver import AiogramLibrary
+
+            return AiogramLibrary(token, base)
         from handlers.telegram.ptb import PtbLibrary
 
-        library = PtbLibrary(token, base)
-    return Driver(library, token)
+        return PtbLibrary(token, base)
+
+    return Driver(load, token, choice.value)
