@@ -4,34 +4,26 @@ import logging
 import math
 import threading
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, Update, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Mapped
-from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlmodel import Session, SQLModel
 
 from storage.bounded import BoundedConnection
-from storage.errors import NulCharacterError
-from storage.sqlite_locks import URGENT, FifoLock, FileLock, Writers
+from storage.nul_guard import install_nul_guard
+from storage.sqlite_engine import sqlite_engine
+from storage.sqlite_locks import URGENT
 
 logger = logging.getLogger(__name__)
 
 _POSTGRES_DRIVERS = {"postgres", "postgresql", "postgresql+psycopg"}
-_SQLITE_PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=FULL",
-    "PRAGMA foreign_keys=ON",
-)
-_SQLITE_BUSY_SECONDS = 10.0
-"""How long SQLite waits for a lock when no statement timeout is given."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +72,7 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
     parsed = normalise_url(url)
     timeouts = timeouts or Timeouts()
     if parsed.get_backend_name() == "sqlite":
-        engine = _sqlite_engine(parsed, timeouts.statement_seconds)
+        engine = sqlite_engine(parsed, timeouts.statement_seconds)
         _TIMEOUTS[engine] = timeouts
         return engine
     engine = create_engine(
@@ -92,7 +84,7 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
     )
     _TIMEOUTS[engine] = timeouts
     event.listen(engine, "do_connect", partial(_bounded_connect, timeouts.answer_seconds))
-    _install_nul_guard(engine)
+    install_nul_guard(engine)
     return engine
 
 
@@ -217,101 +209,6 @@ class KeptConnection:
             connection, self._connection = self._connection, None
             connection.info.pop(URGENT, None)  # the pool lends it to others next
             connection.close()
-
-
-def _sqlite_engine(url: URL, busy_seconds: float | None) -> Engine:
-    """Create a SQLite engine: WAL, synchronous FULL, foreign keys, BEGIN IMMEDIATE everywhere."""
-    database = url.database or ""
-    in_memory = database in ("", ":memory:") or url.query.get("mode") == "memory"
-    busy = _SQLITE_BUSY_SECONDS if busy_seconds is None else busy_seconds
-    options: dict[str, Any] = {
-        "connect_args": {"check_same_thread": False, "timeout": busy},
-        "hide_parameters": True,
-    }
-    if in_memory:
-        # One shared connection so every thread sees the same database: tests and demos only,
-        # one transaction at a time. Use a file for anything concurrent.
-        options["poolclass"] = StaticPool
-    files = None
-    if not in_memory:
-        path = Path(database).expanduser().resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        files = FileLock(path.with_name(path.name + "-writer"))
-    engine = create_engine(url, **options)
-    writers = Writers(FifoLock(), files)
-    event.listen(engine, "connect", partial(_on_sqlite_connect, busy_ms=int(busy * 1000)))
-    event.listen(engine, "begin", lambda connection: _on_sqlite_begin(connection, writers))
-    for name in ("commit", "rollback"):
-        event.listen(engine, name, lambda connection: _end_write(connection.info, writers))
-    event.listen(engine.pool, "reset", lambda _c, record, _s: _end_write(record.info, writers))
-    event.listen(engine.pool, "close", lambda _c, record: _end_write(record.info, writers))
-    _install_nul_guard(engine)
-    return engine
-
-
-def _on_sqlite_connect(
-    dbapi_connection: Any, _record: ConnectionPoolEntry, *, busy_ms: int
-) -> None:
-    """Take transaction control away from sqlite3 and apply the connection pragmas."""
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    try:
-        for pragma in (*_SQLITE_PRAGMAS, f"PRAGMA busy_timeout={busy_ms}"):
-            cursor.execute(pragma)
-    finally:
-        cursor.close()
-
-
-def _on_sqlite_begin(connection: Connection, writers: Writers) -> None:
-    """Start every transaction with BEGIN IMMEDIATE, after the writers before it.
-
-    SQLite's own wait for the write lock polls with sleeps of up to 100 ms; queueing the threads
-    of one process in order, and the processes on a lock file, hands the lock over at once.
-    """
-    writers.acquire(connection.info)
-    try:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    except BaseException:
-        _end_write(connection.info, writers)
-        raise
-
-
-def _end_write(info: dict[Any, Any], writers: Writers) -> None:
-    """Gives the writer turn to the next transaction, once per transaction."""
-    writers.release(info)
-
-
-def _install_nul_guard(engine: Engine) -> None:
-    """Refuse text parameters holding U+0000 before they reach either database."""
-    event.listen(engine, "before_cursor_execute", _reject_nul)
-
-
-def _reject_nul(
-    _conn: Connection,
-    _cursor: Any,
-    _statement: str,
-    parameters: Any,
-    _context: Any,
-    executemany: bool,
-) -> None:
-    """Raise NulCharacterError when any str parameter contains a NUL character."""
-    if has_nul(parameters):
-        raise NulCharacterError("text parameter contains U+0000")
-
-
-def has_nul(parameters: Any) -> bool:
-    """Tells whether a str in one parameter set or many (nested in any shape) holds U+0000."""
-    pending = [parameters]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, str):
-            if "\x00" in value:
-                return True
-        elif isinstance(value, list | tuple):
-            pending.extend(value)
-        elif isinstance(value, dict | Mapping):  # a dict is told apart without the ABC's check
-            pending.extend(value.values())
-    return False
 
 
 def dialect_insert(db: Session, model: type[SQLModel]) -> postgresql.Insert | sqlite.Insert:

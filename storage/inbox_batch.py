@@ -16,9 +16,10 @@ from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
 from storage.bounded import BoundedAsyncConnection
 from storage.crypto import EncryptedBytes, SealedText, encrypt, seal
-from storage.db import connect_params, has_nul, timeouts_of
+from storage.db import connect_params, timeouts_of
 from storage.errors import NulCharacterError, StorageError
 from storage.models import InboundUpdate
+from storage.nul_guard import has_nul
 from storage.types import UTCDateTime, utcnow
 
 APPLICATION_NAME = "suara-inbox"
