@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from bot.core import Core, build_core
 from bot.envelopes import Channel
 from bot.observability import keep_beating
-from bot.runtime.delivery import Sender
+from bot.runtime.sending import Sender
 from bot.settings import Settings
 from handlers import console, health, metrics, readiness, telegram, whatsapp
 from handlers.demo import web

@@ -7,9 +7,8 @@ import contextlib
 import datetime as dt
 import logging
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -17,43 +16,13 @@ from sqlmodel import Session
 from bot.envelopes import Channel, OutgoingMessage
 from bot.observability import metrics
 from bot.runtime.keeper import process_owner
+from bot.runtime.sending import PartsDelivered, Sender, SendFailed
 from storage import db, models, outbox
 
 log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (1, 5, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600)
 """Seconds to wait after each failed attempt; after the last one the message is dead."""
-
-
-class SendFailed(Exception):
-    """A channel refused or failed a send; says whether and when to try again."""
-
-    def __init__(
-        self,
-        reason: str,
-        *,
-        retry_after: float | None = None,
-        permanent: bool = False,
-        unreachable: bool = False,
-        parts_sent: int | None = None,
-    ) -> None:
-        super().__init__(reason)
-        self.reason, self.retry_after = reason, retry_after
-        self.permanent, self.unreachable = permanent, unreachable
-        self.parts_sent = parts_sent
-        """The parts of a split message the channel took before it failed (None: unknown)."""
-
-
-PartsDelivered = Callable[[int], Awaitable[None]]
-"""Told, after each part of a split message but the last, how many parts the channel has taken."""
-
-
-class Sender(Protocol):
-    """Sends one rendered message on one channel; returns the channel's message id."""
-
-    async def send(
-        self, chat_id: str, message: OutgoingMessage, delivered: PartsDelivered | None = None
-    ) -> str | None: ...
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from bot.casework import views
 from bot.core import Core
 from bot.envelopes import Channel, InboundEvent, OutgoingMessage, StoredMedia
-from bot.runtime.delivery import PartsDelivered
+from bot.runtime.sending import PartsDelivered
 from flows.vocabulary import InputKind, MediaKind
 from handlers.demo.pages import case_page, cases_page
 

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from bot.envelopes import CHOSEN_MARK, EDIT_MESSAGE_ID, OutButton, OutgoingMessage
-from bot.runtime.delivery import PartsDelivered, SendFailed
+from bot.runtime.sending import PartsDelivered, SendFailed
 from bot.safety.quick_exit import CLEAR_CHAT, KIND, ChatLedger, Direction
 from flows.commands import COMMAND_PREFIX
 from handlers.telegram.drivers import Driver

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.envelopes import OutgoingMessage
-from bot.runtime.delivery import PartsDelivered, SendFailed
+from bot.runtime.sending import PartsDelivered, SendFailed
 from bot.whatsapp import chats as wa_book
 from bot.whatsapp.texts import UNPROMPTED, neutral
 from handlers.whatsapp.client import GraphClient, GraphError, GraphUnavailable

@@ -13,9 +13,10 @@ from sqlmodel import col, select
 
 from bot.envelopes import Channel, InboundEvent, OutgoingMessage
 from bot.runtime import inbox as inbox_module
-from bot.runtime.delivery import Dispatcher, PartsDelivered, SendFailed
+from bot.runtime.delivery import Dispatcher
 from bot.runtime.inbox import Inbox
 from bot.runtime.runner import Runner
+from bot.runtime.sending import PartsDelivered, SendFailed
 from handlers.demo.web import translate
 from storage import db, models, outbox
 
