@@ -37,6 +37,7 @@ from storage.outbox import (
 from storage.types import utcnow
 
 __all__ = [
+    "SAVED_CONVERSATION_FIELDS",
     "add_case_event",
     "claim_outbox",
     "complete_outbox",
@@ -60,7 +61,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_SAVED_CONVERSATION_FIELDS = (
+SAVED_CONVERSATION_FIELDS = (
     "flow_id",
     "step_id",
     "status",
@@ -69,6 +70,7 @@ _SAVED_CONVERSATION_FIELDS = (
     "next_timer_at",
     "timer_kind",
 )
+"""The conversation columns a turn writes (besides its version and update time)."""
 
 
 def record_inbound(
@@ -194,7 +196,7 @@ def save_conversation(
     if conversation.id is None:
         raise ValueError("conversation has no id; load it with lock_conversation first")
     values: dict[str, Any] = {
-        name: getattr(conversation, name) for name in _SAVED_CONVERSATION_FIELDS
+        name: getattr(conversation, name) for name in SAVED_CONVERSATION_FIELDS
     }
     values["version"] = expected_version + 1
     values["updated_at"] = utcnow()

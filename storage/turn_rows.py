@@ -19,18 +19,8 @@ from sqlmodel import Session, col
 from storage.db import dialect_insert
 from storage.errors import StaleConversation
 from storage.models import Case, Conversation, InboundUpdate, OutboxMessage, Reporter
+from storage.queries import SAVED_CONVERSATION_FIELDS
 from storage.types import utcnow
-
-SAVED_FIELDS = (
-    "flow_id",
-    "step_id",
-    "status",
-    "state",
-    "last_inbound_at",
-    "next_timer_at",
-    "timer_kind",
-)
-"""The conversation columns a turn writes (besides its version and update time)."""
 
 
 def reporters(*, session: Session, channel: str, user_ids: Collection[str]) -> dict[str, Reporter]:
@@ -134,10 +124,10 @@ class TurnRows:
 
     def save(self, conversation: Conversation) -> None:
         """Notes a conversation's new state for the group's save, at its loaded version."""
-        values = {f"v_{name}": getattr(conversation, name) for name in SAVED_FIELDS}
+        values = {f"v_{name}": getattr(conversation, name) for name in SAVED_CONVERSATION_FIELDS}
         self.saves.append({**values, "k_id": conversation.id, "k_version": conversation.version})
         self.saved.append(conversation)
-        for name in SAVED_FIELDS:  # written below, not by the session's flush
+        for name in SAVED_CONVERSATION_FIELDS:  # written below, not by the session's flush
             attributes.set_committed_value(conversation, name, getattr(conversation, name))
 
     def mark(self, *, inbound_id: int, status: str, step_id: str | None) -> None:
@@ -160,7 +150,7 @@ class TurnRows:
 def _save_conversations(session: Session, rows: list[dict[str, Any]]) -> None:
     """Writes conversations at their expected versions in one executemany; raises if one moved."""
     table = Conversation.__table__  # type: ignore[attr-defined]
-    values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in SAVED_FIELDS}
+    values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in SAVED_CONVERSATION_FIELDS}
     stmt = (
         update(table)
         .where(table.c.id == bindparam("k_id"), table.c.version == bindparam("k_version"))
