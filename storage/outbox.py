@@ -9,12 +9,15 @@ whose lease lapsed (and whose message another took over) cannot overwrite the ne
 import logging
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, update
+from sqlalchemy import and_, bindparam, exists, or_, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.dml import Update
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.db import count_updated
 from storage.errors import RowNotFound
@@ -68,6 +71,21 @@ def claim_outbox(
     A message is due when pending and its time has come, or when its sender's lease lapsed (the
     sender died mid-send): then it is sent again, at once and before the rest of its chat.
     """
+    heads = _due_heads(channel is not None, chat_id is not None)
+    found = {"now": now, "limit": limit, "channel": channel, "chat_id": chat_id}
+    ids = list(session.exec(heads, params=found))
+    if not ids:
+        return []
+    until = now + timedelta(seconds=lease_seconds)
+    session.exec(_LEASED, params={"ids": ids, "owner": owner, "until": until})
+    logger.debug("claimed %d outbox messages", len(ids))
+    return list(session.exec(_CLAIMED, params={"ids": ids}))
+
+
+@cache
+def _due_heads(by_channel: bool, by_chat: bool) -> SelectOfScalar[int | None]:
+    """Builds once the query for the due heads of chats (statements cost more to build than
+    to run), its values bound at each call."""
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
         col(earlier.channel) == col(OutboxMessage.channel),
@@ -75,42 +93,41 @@ def claim_outbox(
         col(earlier.id) < col(OutboxMessage.id),
         col(earlier.status).in_(_UNSETTLED),
     )
+    now: BindParameter[Any] = bindparam("now")
     due = or_(
         and_(col(OutboxMessage.status) == "pending", col(OutboxMessage.next_attempt_at) <= now),
         and_(col(OutboxMessage.status) == "sending", col(OutboxMessage.lease_until) < now),
     )
     query = select(col(OutboxMessage.id)).where(due, ~blocked)
-    if channel is not None:
-        query = query.where(col(OutboxMessage.channel) == channel)
-    if chat_id is not None:
-        query = query.where(col(OutboxMessage.chat_id) == chat_id)
-    query = (
+    if by_channel:
+        query = query.where(col(OutboxMessage.channel) == bindparam("channel"))
+    if by_chat:
+        query = query.where(col(OutboxMessage.chat_id) == bindparam("chat_id"))
+    return (
         query.order_by(col(OutboxMessage.id))
-        .limit(limit)
+        .limit(bindparam("limit"))
         .with_for_update(skip_locked=True, of=OutboxMessage)
     )
-    ids = list(session.exec(query))
-    if not ids:
-        return []
-    session.exec(
-        update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(ids))
-        .values(
-            status="sending",
-            lease_owner=owner,
-            lease_until=now + timedelta(seconds=lease_seconds),
-            attempts=col(OutboxMessage.attempts) + 1,
-        )
-        .execution_options(synchronize_session=False)
+
+
+_CLAIMED_IDS = col(OutboxMessage.id).in_(bindparam("ids", expanding=True))
+_LEASED = (
+    update(OutboxMessage)
+    .where(_CLAIMED_IDS)
+    .values(
+        status="sending",
+        lease_owner=bindparam("owner"),
+        lease_until=bindparam("until"),
+        attempts=col(OutboxMessage.attempts) + 1,
     )
-    logger.debug("claimed %d outbox messages", len(ids))
-    claimed = (
-        select(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(ids))
-        .order_by(col(OutboxMessage.id))
-        .execution_options(populate_existing=True)
-    )
-    return list(session.exec(claimed))
+    .execution_options(synchronize_session=False)
+)
+_CLAIMED = (
+    select(OutboxMessage)
+    .where(_CLAIMED_IDS)
+    .order_by(col(OutboxMessage.id))
+    .execution_options(populate_existing=True)
+)
 
 
 def renew_outbox_leases(
