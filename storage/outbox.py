@@ -72,8 +72,8 @@ def claim_outbox(
     sender died mid-send): then it is sent again, at once and before the rest of its chat.
     """
     heads = _due_heads(channel is not None, chat_id is not None)
-    found = {"now": now, "limit": limit, "channel": channel, "chat_id": chat_id}
-    ids = list(session.exec(heads, params=found))
+    values = {"now": now, "limit": limit, "channel": channel, "chat_id": chat_id}
+    ids = list(session.exec(heads, params=values))
     if not ids:
         return []
     until = now + timedelta(seconds=lease_seconds)
@@ -84,8 +84,7 @@ def claim_outbox(
 
 @cache
 def _due_heads(by_channel: bool, by_chat: bool) -> SelectOfScalar[int | None]:
-    """Builds once the query for the due heads of chats (statements cost more to build than
-    to run), its values bound at each call."""
+    """Builds the due-heads query once per filter: building it cost more than running it."""
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
         col(earlier.channel) == col(OutboxMessage.channel),
