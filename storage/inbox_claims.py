@@ -13,10 +13,14 @@ same there. An owner renews its leases while it works; a dead owner's rows lapse
 import datetime as dt
 import logging
 from collections.abc import Collection
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, text, update
+from sqlalchemy import ColumnElement, and_, bindparam, exists, or_, text, update
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col
+from sqlalchemy.sql.elements import BindParameter
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.db import count_updated
 from storage.leases import extend_row_leases
@@ -42,26 +46,13 @@ def claim_inbound(
 ) -> list[Claim]:
     """Leases due, unheld pending updates to owner, in id order; returns what it claimed."""
     _serialise(session)
-    query = (
-        select(col(InboundUpdate.id))
-        .where(_claimable(owner, now))
-        .order_by(col(InboundUpdate.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=InboundUpdate)
-    )
-    if received_before is not None:
-        query = query.where(col(InboundUpdate.received_at) <= received_before)
-    ids = list(session.execute(query).scalars())
+    values = {"owner": owner, "now": now, "limit": limit, "received_before": received_before}
+    ids = list(session.execute(_claimable_ids(received_before is not None), values).scalars())
     if not ids:
         return []
-    stmt = (
-        update(InboundUpdate)
-        .where(col(InboundUpdate.id).in_(ids))
-        .values(lease_owner=owner, lease_until=now + dt.timedelta(seconds=seconds))
-        .returning(col(InboundUpdate.id), col(InboundUpdate.channel), col(InboundUpdate.chat_id))
-        .execution_options(synchronize_session=False)
-    )
-    claimed = sorted((row_id, channel, chat) for row_id, channel, chat in session.execute(stmt))
+    until = now + dt.timedelta(seconds=seconds)
+    leased = session.execute(_LEASED, {"ids": ids, "owner": owner, "until": until})
+    claimed = sorted((row_id, channel, chat) for row_id, channel, chat in leased)
     logger.debug("claimed %d inbound updates", len(claimed))
     return claimed
 
@@ -71,16 +62,9 @@ def take_inbound(
 ) -> InboundUpdate | None:
     """Claims one update for owner (or renews owner's claim); None when it is not owner's to do."""
     _serialise(session)
-    mine = col(InboundUpdate.lease_owner) == owner
-    stmt = (
-        update(InboundUpdate)
-        .where(col(InboundUpdate.id) == inbound_id, mine | _claimable(owner, now))
-        .where(col(InboundUpdate.status) == "pending")
-        .values(lease_owner=owner, lease_until=now + dt.timedelta(seconds=seconds))
-        .returning(InboundUpdate)
-        .execution_options(synchronize_session=False)
-    )
-    row: InboundUpdate | None = session.execute(stmt).scalars().first()
+    until = now + dt.timedelta(seconds=seconds)
+    values = {"inbound_id": inbound_id, "owner": owner, "now": now, "until": until}
+    row: InboundUpdate | None = session.execute(_TAKEN, values).scalars().first()
     return row
 
 
@@ -121,8 +105,10 @@ def release_inbound(*, session: Session, owner: str) -> int:
     return count_updated(session, stmt, col(InboundUpdate.id))
 
 
-def _claimable(owner: str, now: dt.datetime) -> ColumnElement[bool]:
+def _claimable() -> ColumnElement[bool]:
     """The condition of a row another owner may claim now (see the module docstring)."""
+    owner: BindParameter[str] = bindparam("owner")
+    now: BindParameter[dt.datetime] = bindparam("now")
     earlier = aliased(InboundUpdate)
     held_elsewhere = exists().where(
         col(earlier.channel) == col(InboundUpdate.channel),
@@ -136,6 +122,43 @@ def _claimable(owner: str, now: dt.datetime) -> ColumnElement[bool]:
     waiting = col(InboundUpdate.next_attempt_at)
     due = or_(waiting.is_(None), waiting <= now)
     return and_(col(InboundUpdate.status) == "pending", free, due, ~held_elsewhere)
+
+
+@cache
+def _claimable_ids(received_before: bool) -> SelectOfScalar[int | None]:
+    """Builds the claim's query once per filter: building it cost more than running it."""
+    query = select(col(InboundUpdate.id)).where(_claimable())
+    if received_before:
+        query = query.where(col(InboundUpdate.received_at) <= bindparam("received_before"))
+    return (
+        query.order_by(col(InboundUpdate.id))
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True, of=InboundUpdate)
+    )
+
+
+_LEASE: dict[str, BindParameter[Any]] = {
+    "lease_owner": bindparam("owner"),
+    "lease_until": bindparam("until"),
+}
+_LEASED = (
+    update(InboundUpdate)
+    .where(col(InboundUpdate.id).in_(bindparam("ids", expanding=True)))
+    .values(_LEASE)
+    .returning(col(InboundUpdate.id), col(InboundUpdate.channel), col(InboundUpdate.chat_id))
+    .execution_options(synchronize_session=False)
+)
+_TAKEN = (
+    update(InboundUpdate)
+    .where(
+        col(InboundUpdate.id) == bindparam("inbound_id"),
+        (col(InboundUpdate.lease_owner) == bindparam("owner")) | _claimable(),
+        col(InboundUpdate.status) == "pending",
+    )
+    .values(_LEASE)
+    .returning(InboundUpdate)
+    .execution_options(synchronize_session=False)
+)
 
 
 def _serialise(session: Session) -> None:
