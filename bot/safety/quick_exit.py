@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from sqlalchemy import Engine, delete
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot.envelopes import Channel, OutgoingMessage
@@ -79,28 +78,24 @@ class ChatLedger:
         self, chat_id: str, message_ids: Iterable[int | str], direction: Direction, at: dt.datetime
     ) -> None:
         """Records message ids (once each; repeats are ignored)."""
-        ids = {str(i) for i in message_ids}
-        mine = (
-            col(ChatMessage.channel) == self.channel.value,
-            col(ChatMessage.chat_id) == str(chat_id),
-            col(ChatMessage.direction) == direction.value,
-        )
-        try:
-            with db.session(self.engine) as session:
-                query = select(col(ChatMessage.message_id)).where(*mine)
-                known = set(session.exec(query.where(col(ChatMessage.message_id).in_(ids))))
-                for message_id in sorted(ids - known):
-                    session.add(
-                        ChatMessage(
-                            channel=self.channel.value,
-                            chat_id=str(chat_id),
-                            message_id=message_id,
-                            direction=direction.value,
-                            at=at,
-                        )
-                    )
-        except IntegrityError:  # recorded at the same moment by another process
-            log.info("message id already recorded")
+        rows = [
+            {
+                "channel": self.channel.value,
+                "chat_id": str(chat_id),
+                "message_id": message_id,
+                "direction": direction.value,
+                "at": at,
+            }
+            for message_id in sorted({str(i) for i in message_ids})
+        ]
+        if not rows:
+            return
+        with db.session(self.engine) as session:
+            # One statement, no read first: a repeat (or another process's record) is skipped.
+            stmt = db.dialect_insert(session, ChatMessage).on_conflict_do_nothing(
+                index_elements=["channel", "chat_id", "message_id", "direction"]
+            )
+            session.execute(stmt, rows)
 
     def recent(self, chat_id: str, now: dt.datetime) -> list[int]:
         """Returns the chat's recorded message ids under 48 hours old, oldest first."""
