@@ -95,6 +95,7 @@ class InboundUpdate(_Row, table=True):
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
         Index(None, "status", "received_at"),
+        Index(None, "status", "id"),  # claims read pending rows in id order, unsorted
         Index(None, "channel", "chat_id", "status"),
     )
 
@@ -188,6 +189,7 @@ class OutboxMessage(_Row, table=True):
     __tablename__ = "outbox_message"
     __table_args__ = (
         Index(None, "status", "next_attempt_at"),
+        Index(None, "status", "id"),  # claims read unsettled rows in id order, unsorted
         Index(None, "channel", "chat_id", "status"),
     )
 
