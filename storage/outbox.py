@@ -134,11 +134,11 @@ def renew_outbox_leases(
     session: Session,
     owner: str,
     now: datetime,
-    lease_seconds: float,
+    seconds: float,
     ids: Collection[int] | None = None,
 ) -> int:
     """Extends owner's leases on messages being sent (those of `ids`, if given); counts them."""
-    until = now + timedelta(seconds=lease_seconds)
+    until = now + timedelta(seconds=seconds)
     return extend_row_leases(
         session=session, table=OutboxMessage, status="sending", owner=owner, until=until, ids=ids
     )

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import attributes
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col
 
 from storage.db import dialect_insert
 from storage.errors import StaleConversation
@@ -22,21 +22,17 @@ from storage.models import Case, Conversation, InboundUpdate, OutboxMessage, Rep
 from storage.queries import SAVED_CONVERSATION_FIELDS
 from storage.types import utcnow
 
+Row = TypeVar("Row", bound=SQLModel)
+
 
 def reporters(*, session: Session, channel: str, user_ids: Collection[str]) -> dict[str, Reporter]:
     """Returns the reporters of a channel's users, creating the missing ones, keyed by user id."""
     query = select(Reporter).where(
         col(Reporter.channel) == channel, col(Reporter.channel_user_id).in_(set(user_ids))
     )
-    found = {r.channel_user_id: r for r in session.execute(query).scalars()}
-    missing = [{"channel": channel, "channel_user_id": u} for u in user_ids if u not in found]
-    if not missing:
-        return found
-    insert = dialect_insert(session, Reporter).on_conflict_do_nothing(
-        index_elements=["channel", "channel_user_id"]
-    )
-    session.execute(insert, missing)
-    return {r.channel_user_id: r for r in session.execute(query).scalars()}
+    wanted = [{"channel": channel, "channel_user_id": user} for user in user_ids]
+    rows = _found_or_made(session, query, Reporter, ("channel", "channel_user_id"), wanted)
+    return {r.channel_user_id: r for r in rows}
 
 
 def lock_conversations(
@@ -50,19 +46,30 @@ def lock_conversations(
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    found = {c.chat_id: c for c in session.execute(query).scalars()}
-    missing = [
+    wanted = [
         {"reporter_id": reporter, "channel": channel, "chat_id": chat}
         for chat, reporter in chats.items()
-        if chat not in found
     ]
+    rows = _found_or_made(session, query, Conversation, ("channel", "chat_id"), wanted)
+    return {c.chat_id: c for c in rows}
+
+
+def _found_or_made(
+    session: Session,
+    query: Select[Row],
+    model: type[Row],
+    unique: tuple[str, str],
+    wanted: list[dict[str, Any]],
+) -> list[Row]:
+    """Inserts the wanted rows that query does not find (another's insert wins), then finds all."""
+    found = list(session.execute(query).scalars())
+    have = {getattr(row, unique[-1]) for row in found}
+    missing = [values for values in wanted if values[unique[-1]] not in have]
     if not missing:
         return found
-    insert = dialect_insert(session, Conversation).on_conflict_do_nothing(
-        index_elements=["channel", "chat_id"]
-    )
+    insert = dialect_insert(session, model).on_conflict_do_nothing(index_elements=list(unique))
     session.execute(insert, missing)
-    return {c.chat_id: c for c in session.execute(query).scalars()}
+    return list(session.execute(query).scalars())
 
 
 def held(*, session: Session, inbound_ids: Collection[int]) -> dict[int, str | None]:

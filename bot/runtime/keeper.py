@@ -16,8 +16,10 @@ import socket
 import uuid
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from storage import db, inbox_claims, outbox
 
@@ -34,6 +36,21 @@ def process_owner() -> str:
 
 Held = Callable[[], Collection[int]]
 """Returns the ids of the rows this process is working on right now."""
+
+
+class Renewal(Protocol):
+    """Extends an owner's leases on some rows of one table (storage's renew functions)."""
+
+    def __call__(
+        self,
+        *,
+        session: Session,
+        owner: str,
+        now: dt.datetime,
+        seconds: float,
+        ids: Collection[int],
+    ) -> int:
+        """Counts the rows whose leases it extended."""
 
 
 class LeaseKeeper:
@@ -79,23 +96,16 @@ class LeaseKeeper:
         """Extends the leases of the rows given; returns how many rows it extended."""
         now = dt.datetime.now(dt.UTC)
         renewed = 0
+        both: tuple[tuple[Renewal, float, Collection[int]], ...] = (
+            (inbox_claims.renew_inbound, self.inbox_seconds, inbox_ids),
+            (outbox.renew_outbox_leases, self.outbox_seconds, outbox_ids),
+        )
         with db.session(self.engine) as session:
-            if inbox_ids:
-                renewed += inbox_claims.renew_inbound(
-                    session=session,
-                    owner=self.owner,
-                    now=now,
-                    seconds=self.inbox_seconds,
-                    ids=inbox_ids,
-                )
-            if outbox_ids:
-                renewed += outbox.renew_outbox_leases(
-                    session=session,
-                    owner=self.owner,
-                    now=now,
-                    lease_seconds=self.outbox_seconds,
-                    ids=outbox_ids,
-                )
+            for extend, seconds, ids in both:
+                if ids:
+                    renewed += extend(
+                        session=session, owner=self.owner, now=now, seconds=seconds, ids=ids
+                    )
         return renewed
 
     def release(self) -> int:

@@ -172,7 +172,7 @@ def test_renewal_keeps_a_send_from_being_taken_over(
     _claim(engine, owner="live")
     with session(engine) as db:
         renewed = queries.renew_outbox_leases(
-            session=db, owner="live", now=utcnow() + timedelta(seconds=50), lease_seconds=60
+            session=db, owner="live", now=utcnow() + timedelta(seconds=50), seconds=60
         )
     assert renewed == 1
     assert _claim(engine, owner="other", now=utcnow() + timedelta(seconds=61)) == []
