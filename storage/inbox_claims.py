@@ -16,7 +16,7 @@ from collections.abc import Collection
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, exists, or_, text, update
+from sqlalchemy import ColumnElement, and_, bindparam, exists, literal, or_, text, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
@@ -27,6 +27,9 @@ from storage.leases import extend_row_leases
 from storage.models import InboundUpdate
 
 logger = logging.getLogger(__name__)
+
+_PENDING = literal("pending", literal_execute=True)
+"""Written into the SQL, not bound, so that the planner may use the index of pending rows."""
 
 _LOCK = text("SELECT pg_advisory_xact_lock(hashtext('suara-inbox-claim:' || current_schema()))")
 """Serialises inbox claims per schema on PostgreSQL until the claiming transaction ends."""
@@ -121,7 +124,7 @@ def _claimable() -> ColumnElement[bool]:
     free = or_(col(InboundUpdate.lease_owner).is_(None), col(InboundUpdate.lease_until) < now)
     waiting = col(InboundUpdate.next_attempt_at)
     due = or_(waiting.is_(None), waiting <= now)
-    return and_(col(InboundUpdate.status) == "pending", free, due, ~held_elsewhere)
+    return and_(col(InboundUpdate.status) == _PENDING, free, due, ~held_elsewhere)
 
 
 @cache
