@@ -13,6 +13,7 @@ command and every run.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import statistics
 import sys
@@ -71,11 +72,11 @@ def claims_ms(engine: Engine, runs: int, tag: str) -> list[float]:
     return found
 
 
-def measure(url: str, name: str, args: object) -> list[str]:
+def measure(url: str, name: str, args: argparse.Namespace) -> list[str]:
     """Returns the table rows of one database: with the index, then without it."""
     engine = db.make_engine(url)
-    fill(engine, getattr(args, "processed"), getattr(args, "pending"))  # noqa: B009
-    runs = getattr(args, "runs")  # noqa: B009
+    fill(engine, args.processed, args.pending)
+    runs = args.runs
     lines = []
     for label in ("with the claim's indexes", "without them"):
         if label == "without them":

@@ -28,13 +28,8 @@ JSONDict = MutableDict.as_mutable(JSON())
 JSONList = MutableList.as_mutable(JSON())
 
 
-PENDING = "status = 'pending'"
-"""The inbox rows still to process, as the partial index of them says it."""
-
-
-def only_where(condition: str) -> dict[str, Any]:
-    """Makes an index partial on both databases: it holds only the rows the condition keeps."""
-    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
+_PENDING_ROWS = text("status = 'pending'")
+"""The inbox rows still to process: the condition of their partial index."""
 
 
 def _utc(*, index: bool = False, on_update: bool = False) -> Any:
@@ -106,7 +101,12 @@ class InboundUpdate(_Row, table=True):
         Index(None, "status", "received_at"),
         Index(None, "status", "id"),  # claims read pending rows in id order, unsorted
         # PostgreSQL's planner walks the primary key past every processed row without this.
-        Index("ix_inbound_update_pending", "id", **only_where(PENDING)),
+        Index(
+            "ix_inbound_update_pending",
+            "id",
+            sqlite_where=_PENDING_ROWS,
+            postgresql_where=_PENDING_ROWS,
+        ),
         Index(None, "channel", "chat_id", "status"),
     )
 
