@@ -26,6 +26,10 @@ class ChatReporter:
         self.fake, self.user_id = fake, user_id
         self.build = Builder(user_id, language)
 
+    def close(self) -> None:
+        """Closes the connection to the app."""
+        self.http.close()
+
     def wait_for(self, count: int, timeout: float = WAIT) -> list[dict[str, Any]]:
         """Returns the messages sent to this reporter once there are at least `count`."""
         deadline = time.monotonic() + timeout

@@ -1,4 +1,4 @@
-"""The console in Debian's Chromium, headless, on a phone-sized window: sign in, see the cases."""
+"""The console in Debian's Chromium, headless, on a phone: sign in, see cases, see a case change."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 from console_apps import PASSWORD, account, make_case, settings
 from loopback import LoopbackServer
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
+from sqlmodel import select
 
+from handlers import console
 from handlers.app import create_app
 from storage import db
 from storage.migrate import upgrade
+from storage.models import Case, CaseEvent
 
 PHONE = {"width": 390, "height": 844}
 SHOTS = Path(os.environ.get("SUARA_SCREENSHOTS", "/tmp"))
@@ -52,3 +55,55 @@ def test_a_caseworker_signs_in_on_a_phone_and_sees_only_their_office(
         browser.close()
     assert width <= PHONE["width"], "the page scrolls sideways on a phone"
     assert refused == [], "the browser reported errors (a blocked style or script?)"
+
+
+def _changed(url: str, reference: str) -> None:
+    """Records something new on a case, as a reporter's message or a colleague's note would."""
+    engine = db.make_engine(url)
+    try:
+        with db.session(engine) as session:
+            case = session.exec(select(Case).where(Case.reference == reference)).one()
+            session.add(CaseEvent(case_id=case.id or 0, type="note_added", actor="colleague"))
+    finally:
+        engine.dispose()
+
+
+def test_an_open_case_reloads_on_news_unless_the_caseworker_has_begun_something(
+    chromium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONSOLE_COOKIE_SECURE", "false")
+    monkeypatch.setattr(console.case_page, "POLL_SECONDS", 1)
+    url = f"sqlite:///{tmp_path / 'suara.db'}"
+    upgrade(url)
+    config = settings(url, tmp_path)
+    account(config, "sri@example.org", "jember")
+    engine = db.make_engine(url)
+    try:
+        reference = make_case(engine, "jember")
+    finally:
+        engine.dispose()
+    with (
+        LoopbackServer(create_app(config, background=False), "console") as server,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
+        page = browser.new_page(viewport=PHONE)
+        page.goto(server.base_url + "/console/login")
+        page.fill("#email", "sri@example.org")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(server.base_url + "/console")
+        page.goto(f"{server.base_url}/console/cases/{reference}?reason=casework")
+        page.evaluate("window.stayed = true")
+        with page.expect_navigation(timeout=10000):
+            _changed(url, reference)
+        assert page.evaluate("window.stayed === undefined"), "an untouched page should reload"
+
+        page.fill("#note-text", "half a note")
+        page.locator("#note-text").blur()  # begun, then looked elsewhere on the page
+        page.evaluate("window.stayed = true")
+        _changed(url, reference)
+        expect(page.locator("#news")).to_be_visible(timeout=10000)
+        assert page.evaluate("window.stayed === true"), "the page reloaded over the caseworker"
+        assert page.input_value("#note-text") == "half a note"
+        browser.close()

@@ -107,6 +107,7 @@ def test_a_telegram_report_is_worked_in_the_console_from_new_to_resolved(
     config: Settings,
     fake: FakeBotAPI,
     caplog: pytest.LogCaptureFixture,
+    request: pytest.FixtureRequest,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     account(config, "ana@example.org", "jakarta")
@@ -128,6 +129,7 @@ def test_a_telegram_report_is_worked_in_the_console_from_new_to_resolved(
         page.evaluate("window.stayed = true")
 
         reporter = ChatReporter(base, fake, 700_900_001, "id")
+        request.addfinalizer(reporter.close)  # a failed step must not leave its socket to the GC
         reporter.file_report(STORY, NAME)
         reference = _newest_reference(config)
         expect(page.locator(f"a.ref:has-text('{reference}')")).to_be_visible(timeout=15000)
@@ -180,7 +182,6 @@ def test_a_telegram_report_is_worked_in_the_console_from_new_to_resolved(
         assert missing.status == 404
         assert theirs not in branch.content()
         browser.close()
-        reporter.http.close()
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
     assert NAME not in logged
     assert PHONE_NUMBER not in logged

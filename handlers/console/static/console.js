@@ -21,10 +21,12 @@
     }, seconds * 1000);
   }
 
-  function typing() {
-    var field = document.activeElement;
-    return field && (field.tagName === "TEXTAREA" || field.tagName === "INPUT") && field.value !== "";
-  }
+  // A reload would throw away what the caseworker chose or typed, or cancel a form on its way.
+  var touched = false;
+  var leaving = false;
+  document.addEventListener("input", function () { touched = true; });
+  document.addEventListener("change", function () { touched = true; });
+  document.addEventListener("submit", function () { leaving = true; });
 
   var queue = document.getElementById("queue");
   if (queue) {
@@ -43,7 +45,8 @@
   var page = document.getElementById("case");
   if (page) {
     poll(page, function (mark) {
-      if (typing()) {
+      if (leaving) return;
+      if (touched) {
         var news = document.getElementById("news");
         if (news) news.hidden = false;
         return;
