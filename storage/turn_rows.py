@@ -1,24 +1,26 @@
-"""The rows of a group of turns: loaded in one query per table, written in one statement each.
+"""The rows turns write, in Core statements: replies, timeline events, saves and inbox marks.
 
-A group's conversations are locked together (in id order, so that two groups never wait for each
-other), and their saves, replies and inbox marks are written once for the whole group: the
-conversations in one executemany under their version check, the replies in one flush (ids in
-the order the turns queued them), the inbox rows in one executemany.
+A turn's replies and timeline events are inserted at once, each in one executemany (building
+ORM objects for them cost more than the rest of the save). A group's conversations are loaded
+and locked together (in id order, so that two groups never wait for each other), and their
+saves and inbox marks are written once for the whole group: the conversations in one
+executemany under their version check, the inbox rows in one executemany.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.orm import attributes
 from sqlmodel import Session, SQLModel, col
 
 from storage.db import dialect_insert
 from storage.errors import StaleConversation
-from storage.models import Case, Conversation, InboundUpdate, OutboxMessage, Reporter
+from storage.models import Case, CaseEvent, Conversation, InboundUpdate, OutboxMessage, Reporter
 from storage.queries import SAVED_CONVERSATION_FIELDS
 from storage.types import utcnow
 
@@ -72,6 +74,70 @@ def _found_or_made(
     return list(session.execute(query).scalars())
 
 
+def assign_changed(row: SQLModel, values: dict[str, Any]) -> None:
+    """Sets the attributes whose value differs (an ORM set costs far more than a comparison)."""
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+
+
+def queue_replies(
+    *,
+    session: Session,
+    conversation_id: int,
+    channel: str,
+    chat_id: str,
+    payloads: list[dict[str, Any]],
+) -> list[int]:
+    """Queues a turn's replies, due now, in one statement; returns their ids in this order."""
+    if not payloads:
+        return []
+    now = utcnow()
+    rows = [
+        {
+            "conversation_id": conversation_id,
+            "channel": channel,
+            "chat_id": chat_id,
+            "payload": payload,
+            "status": "pending",
+            "attempts": 0,
+            "parts_sent": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for payload in payloads
+    ]
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.connection().execute(stmt, rows).scalars())
+
+
+def add_events(
+    *,
+    session: Session,
+    case_id: int,
+    actor: str,
+    events: list[tuple[str, dict[str, Any]]],
+    at: datetime,
+) -> None:
+    """Appends (type, data) events to a case's timeline in one statement."""
+    if not events:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "case_id": case_id,
+            "type": kind,
+            "actor": actor,
+            "data": data,
+            "at": at,
+            "created_at": now,
+        }
+        for kind, data in events
+    ]
+    session.connection().execute(insert(CaseEvent.__table__), rows)  # type: ignore[attr-defined]
+
+
 def held(*, session: Session, inbound_ids: Collection[int]) -> dict[int, str | None]:
     """Returns the claim owner of each of the updates still pending, locking their rows.
 
@@ -104,30 +170,6 @@ class TurnRows:
     saves: list[dict[str, Any]] = field(default_factory=list)
     marks: list[dict[str, Any]] = field(default_factory=list)
     saved: list[Conversation] = field(default_factory=list)
-
-    def outbox(
-        self,
-        *,
-        session: Session,
-        conversation_id: int,
-        channel: str,
-        chat_id: str,
-        payloads: list[dict[str, Any]],
-    ) -> list[OutboxMessage]:
-        """Queues a turn's replies; they get their ids, in this order, when the group flushes."""
-        now = utcnow()
-        rows = [
-            OutboxMessage(
-                conversation_id=conversation_id,
-                channel=channel,
-                chat_id=chat_id,
-                payload=payload,
-                next_attempt_at=now,
-            )
-            for payload in payloads
-        ]
-        session.add_all(rows)
-        return rows
 
     def save(self, conversation: Conversation) -> None:
         """Notes a conversation's new state for the group's save, at its loaded version."""

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from bot.envelopes import Channel, InboundEvent
 from bot.observability import metrics
-from bot.runtime.runner import Runner, Saved, TurnResult
+from bot.runtime.runner import Runner, TurnResult
 from storage import db, models, turn_rows
 from storage.turn_rows import TurnRows
 
@@ -95,16 +95,17 @@ class GroupRunner:
         rows = TurnRows()
         with db.session(self.runner.engine) as session:
             loaded = _load(session, jobs)
-            done = [self._turn(session, job, loaded, rows) for job in jobs]
+            results = [self._turn(session, job, loaded, rows) for job in jobs]
             rows.write(session)
-        results = [saved.result() if saved is not None else None for saved in done]
         self.runner.on_commit()
         for job, result in zip(jobs, results, strict=True):
             if result is not None:
                 metrics().turns.labels(channel=job.event.channel.value, kind="message").inc()
         return results
 
-    def _turn(self, session: Session, job: TurnJob, loaded: Loaded, rows: TurnRows) -> Saved | None:
+    def _turn(
+        self, session: Session, job: TurnJob, loaded: Loaded, rows: TurnRows
+    ) -> TurnResult | None:
         """Runs one turn of the group; None when its update is not this process's to do."""
         if job.inbound_id is not None and not loaded.holds(job):
             return None
@@ -112,7 +113,7 @@ class GroupRunner:
         reporter = loaded.reporters[(event.channel, event.user_id)]
         conversation = loaded.conversations[(event.channel, event.chat_id)]
         state, envelope, turn = self.runner.play(session, conversation, reporter, event)
-        saved = self.runner.save(
+        result = self.runner.save(
             session, conversation, reporter, envelope, turn, event.channel, event.at, rows
         )
         if job.inbound_id is not None:
@@ -121,7 +122,7 @@ class GroupRunner:
                 status=job.outcome,
                 step_id=state.step_id if state else None,
             )
-        return saved
+        return result
 
 
 @dataclass(frozen=True)

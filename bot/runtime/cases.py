@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -15,7 +16,7 @@ from flows.engine import Turn
 from flows.facts import case_facts
 from flows.state import State
 from flows.vocabulary import Event, EventName, Status
-from storage import caseworkers, models, queries
+from storage import caseworkers, models, queries, turn_rows
 
 OPENS_CASE = frozenset(
     {EventName.EMERGENCY_OPENED, EventName.HANDOVER_REQUESTED, EventName.CASE_SUBMITTED}
@@ -79,19 +80,24 @@ def open_case(
 def update_case(case: models.Case, state: State, at: dt.datetime) -> None:
     """Copies the conversation's answers and derived facts onto the case."""
     facts = case_facts(state)
-    case.reporter_role = facts.reporter_role
-    case.categories = list(facts.categories)
-    case.primary_category = facts.primary_category
-    case.urgency = facts.urgency.value
-    case.urgency_triggers = list(facts.triggers)
-    case.destination_country = facts.destination_country
-    case.home_regency = facts.home_regency
-    case.lead_office = facts.lead_office
-    case.liaison_office = facts.liaison_office
-    case.copy_offices = list(facts.copy_offices)
-    case.locale = state.locale.value
-    case.answers = dict(state.answers)
-    case.needs_human = state.handover
+    turn_rows.assign_changed(
+        case,
+        {
+            "reporter_role": facts.reporter_role,
+            "categories": list(facts.categories),
+            "primary_category": facts.primary_category,
+            "urgency": facts.urgency.value,
+            "urgency_triggers": list(facts.triggers),
+            "destination_country": facts.destination_country,
+            "home_regency": facts.home_regency,
+            "lead_office": facts.lead_office,
+            "liaison_office": facts.liaison_office,
+            "copy_offices": list(facts.copy_offices),
+            "locale": state.locale.value,
+            "answers": dict(state.answers),
+            "needs_human": state.handover,
+        },
+    )
     if state.status is Status.SUBMITTED and case.status == "draft":
         case.status, case.submitted_at = "submitted", at
     elif state.status in (Status.CANCELLED, Status.EXPIRED) and case.status == "draft":
@@ -139,6 +145,7 @@ def record_events(
     """Writes each event on the case timeline, keeping only ids and codes; a follow-up's words
     become an encrypted note the event points at (note_id), a shared item its attachment_id."""
     assert case.id is not None
+    rows: list[tuple[str, dict[str, Any]]] = []
     for event in events:
         data = {k: v for k, v in event.data.items() if k in AUDIT_DATA_KEYS}
         if attached and id(event) in attached:
@@ -151,11 +158,8 @@ def record_events(
                 kind=caseworkers.REPORTER_MESSAGE,
                 text=str(event.data["text"]),
             )
-        session.add(
-            models.CaseEvent(
-                case_id=case.id, type=event.name.value, actor="reporter", data=data, at=at
-            )
-        )
+        rows.append((event.name.value, data))
+    turn_rows.add_events(session=session, case_id=case.id, actor="reporter", events=rows, at=at)
 
 
 def record_consents(saved: SavedTurn) -> None:

@@ -24,7 +24,7 @@ from flows.facts import case_facts
 from flows.registry import INTAKE
 from flows.state import State, from_json, to_json
 from flows.vocabulary import Fact, Timeout
-from storage import db, inbox_claims, models, outbox, queries
+from storage import db, inbox_claims, models, queries, turn_rows
 from storage.errors import StaleConversation
 from storage.turn_rows import TurnRows
 
@@ -42,21 +42,6 @@ class TurnResult:
     case_id: int | None
     outbox_ids: tuple[int, ...]
     turn: Turn
-
-
-@dataclass(frozen=True)
-class Saved:
-    """A saved turn whose replies get their ids at the flush (a group's comes at its end)."""
-
-    conversation_id: int
-    case_id: int | None
-    rows: list[models.OutboxMessage]
-    turn: Turn
-
-    def result(self) -> TurnResult:
-        """Returns the turn's result once its replies have ids."""
-        ids = tuple(row.id or 0 for row in self.rows)
-        return TurnResult(self.conversation_id, self.case_id, ids, self.turn)
 
 
 class Runner:
@@ -118,7 +103,7 @@ class Runner:
             state, envelope, turn = self.play(session, conversation, reporter, event)
             result = self.save(
                 session, conversation, reporter, envelope, turn, event.channel, event.at
-            ).result()
+            )
             if inbound_id is not None:
                 queries.mark_inbound(
                     session=session,
@@ -173,7 +158,7 @@ class Runner:
                 turn,
                 Channel(conversation.channel),
                 timeout.at,
-            ).result()
+            )
         self.on_commit()
         metrics().turns.labels(channel=conversation.channel, kind="timer").inc()
         return result
@@ -188,7 +173,7 @@ class Runner:
         channel: Channel,
         at: dt.datetime,
         group: TurnRows | None = None,
-    ) -> Saved:
+    ) -> TurnResult:
         """Applies a turn's case, replies and hooks; saves its state (or notes it in group)."""
         saved = apply_turn(
             session, conversation, reporter, turn, channel, at, envelope.get("case_id")
@@ -202,8 +187,7 @@ class Runner:
         )
         payloads = [renderer.reply(reply).to_payload() for reply in turn.replies]
         assert conversation.id is not None
-        enqueue = outbox.enqueue_outbox if group is None else group.outbox
-        rows = enqueue(
+        outbox_ids = turn_rows.queue_replies(
             session=session,
             conversation_id=conversation.id,
             channel=channel.value,
@@ -212,12 +196,17 @@ class Runner:
         )
         timer = next_timer(INTAKE, turn.state)
         conversation.state = envelope
-        conversation.step_id = turn.state.step_id
-        conversation.flow_id = INTAKE.flow_of[turn.state.step_id].id
-        conversation.status = turn.state.status.value
-        conversation.last_inbound_at = turn.state.last_input_at
-        conversation.next_timer_at = timer[1] if timer else None
-        conversation.timer_kind = timer[0].value if timer else None
+        turn_rows.assign_changed(
+            conversation,
+            {
+                "step_id": turn.state.step_id,
+                "flow_id": INTAKE.flow_of[turn.state.step_id].id,
+                "status": turn.state.status.value,
+                "last_inbound_at": turn.state.last_input_at,
+                "next_timer_at": timer[1] if timer else None,
+                "timer_kind": timer[0].value if timer else None,
+            },
+        )
         if reporter.locale != turn.state.locale.value:
             reporter.locale = turn.state.locale.value
         for hook in self.after_turn:
@@ -236,7 +225,7 @@ class Runner:
                 "replies": len(payloads),
             },
         )
-        return Saved(conversation.id, case.id if case else None, rows, turn)
+        return TurnResult(conversation.id, case.id if case else None, tuple(outbox_ids), turn)
 
 
 def _locked_for_timer(
