@@ -87,6 +87,7 @@ def create_app(
             await asyncio.gather(*tasks, return_exceptions=True)
             for stop in core.on_stop:
                 await stop()
+            await core.inbox.turns.aclose()
             if turns_here:  # after the work in hand: what is left goes to a successor at once
                 await core.keeper.stop()
             core.engine.dispose()

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from bot.envelopes import Channel, InboundEvent
 from bot.observability import metrics
+from bot.runtime.recording import GroupCommit
 from bot.runtime.runner import Runner, TurnResult
 from storage import db, models, turn_rows
 from storage.turn_rows import TurnRows
@@ -123,6 +124,28 @@ class GroupRunner:
                 step_id=state.step_id if state else None,
             )
         return result
+
+
+class GroupedTurns:
+    """Runs the turns handed in from the event loop in groups, on a thread of their own.
+
+    The turns waiting while a group runs make the next group, so the busier the worker, the
+    more turns share a commit; a quiet worker runs each turn alone, at once.
+    """
+
+    def __init__(self, runner: Runner) -> None:
+        self._commit = GroupCommit(GroupRunner(runner).outcomes, name="turns")
+
+    async def run(self, job: TurnJob) -> TurnResult | None:
+        """Returns the job's result once its group is committed; raises what it raised alone."""
+        outcome = await self._commit.submit(job)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    async def aclose(self) -> None:
+        """Finishes the groups in hand and stops the thread."""
+        await self._commit.aclose()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from sqlalchemy import Engine
 
 from bot.envelopes import Channel, InboundEvent, UnreadableUpdate
+from bot.runtime.batch import MAX_GROUP, GroupedTurns, TurnJob
 from bot.runtime.keeper import process_owner
 from bot.runtime.recording import GroupCommit, LoopGroupCommit
 from bot.runtime.runner import Runner
@@ -113,7 +114,9 @@ class Inbox:
     ):
         self.engine, self.runner, self.translators = engine, runner, dict(translators)
         self.owner, self.lease_seconds = owner or process_owner(), lease_seconds
-        self._limit = asyncio.Semaphore(8)
+        self._limit = asyncio.Semaphore(MAX_GROUP)
+        self.turns = GroupedTurns(runner)
+        """Where translated updates run: together, when several are ready at once."""
         self.schedulers: dict[Channel, Scheduler] = {}
         """How each channel runs a recorded update in the background, in its chat's order."""
         self.hand_off: Callable[[], None] | None = None
@@ -189,9 +192,7 @@ class Inbox:
             if event is None:
                 await asyncio.to_thread(self._mark, inbound_id, "ignored")
                 return
-            await asyncio.to_thread(
-                self.runner.handle, event, inbound_id=inbound_id, lease_owner=self.owner
-            )
+            await self.turns.run(TurnJob(event, inbound_id, self.owner))
 
     async def process_pending(self, limit: int = 100, grace_seconds: float = 10.0) -> int:
         """Processes updates left pending (after a restart or a failure); returns how many.

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.envelopes import Channel
+from bot.runtime.batch import MAX_GROUP
 from bot.runtime.inbox import Inbox, inbox_recorder
 from handlers.json_depth import too_deep
 from handlers.telegram.updates import BadUpdate
@@ -19,10 +20,9 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
 """A larger webhook body is refused (Telegram's updates are a few kilobytes)."""
-TURNS_AT_ONCE = 2
-"""Updates processed at the same time. Turns are CPU-bound Python holding the GIL, and more of
-them at once neither speeds up SQLite (one writer) nor PostgreSQL on a small server (see
-docs/benchmarks.md); fewer keep the event loop free to acknowledge webhooks."""
+TURNS_AT_ONCE = MAX_GROUP
+"""Updates of different chats processed at the same time: their turns share group commits
+(bot/runtime/batch.py), so a burst is saved in a few transactions rather than one each."""
 
 
 @dataclass(frozen=True)
