@@ -96,6 +96,9 @@ class GroupCommit(Generic[Job, Result]):
         except Exception as error:
             for alone in _again_alone(batch, error, _settle):
                 self._write(alone)
+        except BaseException as error:  # the thread goes on: its waiters must not wait forever
+            log.error("batch write stopped", extra={"error": type(error).__name__})
+            _settle(batch, failure=RuntimeError(f"the write stopped: {type(error).__name__}"))
         else:
             _settle(batch, results=results)
 
