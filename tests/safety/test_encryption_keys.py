@@ -77,7 +77,9 @@ def test_serve_may_use_the_key_file_when_allowed_by_name(no_keyring: None, tmp_p
     assert (tmp_path / "k" / "suara.key").exists()
 
 
-def test_keys_new_prints_a_valid_fresh_key(capsys: pytest.CaptureFixture[str]) -> None:
+def test_keys_new_prints_a_valid_fresh_key(
+    no_keyring: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["keys", "new"]) == 0
     first = capsys.readouterr().out.strip()
     main(["keys", "new"])
@@ -127,7 +129,7 @@ def no_address_key() -> Iterator[None]:
 
 
 def test_serve_refuses_to_start_without_an_address_key(
-    no_address_key: None, tmp_path: Path
+    no_keyring: None, no_address_key: None, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path / 'suara.db'}"
     settings = make_settings(encryption_keys=KEY1, database_url=url)
