@@ -88,6 +88,7 @@ def create_app(
             for stop in core.on_stop:
                 await stop()
             await core.inbox.turns.aclose()
+            await core.dispatcher.aclose()
             if turns_here:  # after the work in hand: what is left goes to a successor at once
                 await core.keeper.stop()
             core.engine.dispose()

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot.envelopes import Channel, OutgoingMessage
 from bot.observability import metrics
 from bot.runtime.keeper import process_owner
+from bot.runtime.recording import GroupCommit
 from bot.runtime.sending import PartsDelivered, Sender, SendFailed
 from storage import db, models, outbox
 
@@ -23,6 +24,10 @@ log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (1, 5, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600)
 """Seconds to wait after each failed attempt; after the last one the message is dead."""
+
+
+Sent = tuple[models.OutboxMessage, "str | None"]
+"""A message the channel took, and the id the channel gave it."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,8 @@ class Dispatcher:
         self._chats: set[asyncio.Task[None]] = set()
         self.sending: set[int] = set()
         """The messages being sent right now (their leases are renewed)."""
+        self._settles = GroupCommit(self._sent_then_next, name="outbox-settles")
+        """Messages the channel took, settled together when several chats send at once."""
         self.forward: Callable[[], None] | None = None
         """Set where another process (the worker) sends: wake() tells that one instead."""
 
@@ -102,6 +109,10 @@ class Dispatcher:
             for task in list(self._chats):
                 task.cancel()
             await asyncio.gather(*self._chats, return_exceptions=True)
+
+    async def aclose(self) -> None:
+        """Finishes the settles in hand and stops their thread."""
+        await self._settles.aclose()
 
     async def drain(self, limit: int = 50) -> int:
         """Sends every message due now and waits for it; returns how many claims had work."""
@@ -150,9 +161,7 @@ class Dispatcher:
                 outcome = await self._send_one(row)
                 following = None
                 if outcome.sent:
-                    following = await asyncio.to_thread(
-                        self._sent_then_next, row, outcome.external_id
-                    )
+                    following = await self._settles.submit((row, outcome.external_id))
             finally:  # a failure to settle leaves the lease to lapse: the row is sent again
                 self.sending.discard(row.id or 0)
             row = following
@@ -193,30 +202,34 @@ class Dispatcher:
                 parts=parts,
             )
 
-    def _sent_then_next(
-        self, row: models.OutboxMessage, external_id: str | None
-    ) -> models.OutboxMessage | None:
-        """Marks a message sent and claims its chat's next one, in one commit."""
+    def _sent_then_next(self, sent: list[Sent]) -> list[models.OutboxMessage | None]:
+        """Marks messages sent and claims each one's chat's next message, in one commit."""
         with db.session(self.engine) as session:
-            kept = outbox.settle_sent(
-                session=session,
-                message_id=row.id or 0,
-                owner=self.owner,
-                attempt=row.attempts,
-                external_id=external_id,
-            )
-            if not kept:  # another sender holds this chat now
-                return None
-            following = outbox.claim_outbox(
-                session=session,
-                now=utcnow(),
-                lease_seconds=self.lease_seconds,
-                limit=1,
-                owner=self.owner,
-                channel=row.channel,
-                chat_id=row.chat_id,
-            )
-            return following[0] if following else None
+            return [self._next_of(session, row, external_id) for row, external_id in sent]
+
+    def _next_of(
+        self, session: Session, row: models.OutboxMessage, external_id: str | None
+    ) -> models.OutboxMessage | None:
+        """Marks a message sent and claims its chat's next one (None: none, or not ours)."""
+        kept = outbox.settle_sent(
+            session=session,
+            message_id=row.id or 0,
+            owner=self.owner,
+            attempt=row.attempts,
+            external_id=external_id,
+        )
+        if not kept:  # another sender holds this chat now
+            return None
+        following = outbox.claim_outbox(
+            session=session,
+            now=utcnow(),
+            lease_seconds=self.lease_seconds,
+            limit=1,
+            owner=self.owner,
+            channel=row.channel,
+            chat_id=row.chat_id,
+        )
+        return following[0] if following else None
 
     def _after_failure(self, row: models.OutboxMessage, failure: SendFailed) -> None:
         throttled = failure.retry_after is not None and not failure.permanent

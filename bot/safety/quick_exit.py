@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import Engine, delete
@@ -68,6 +69,16 @@ def hook(catalogs: Catalogs) -> AfterTurn:
     return after
 
 
+@dataclass(frozen=True)
+class Noted:
+    """Message ids of one chat to record, in one direction, seen at one time."""
+
+    chat_id: str
+    message_ids: tuple[int | str, ...]
+    direction: Direction
+    at: dt.datetime
+
+
 class ChatLedger:
     """Remembers message ids of private chats for 48 h, so that a quick exit can delete them."""
 
@@ -78,16 +89,21 @@ class ChatLedger:
         self, chat_id: str, message_ids: Iterable[int | str], direction: Direction, at: dt.datetime
     ) -> None:
         """Records message ids (once each; repeats are ignored)."""
-        rows = [
-            {
+        self.record_all([Noted(str(chat_id), tuple(message_ids), direction, at)])
+
+    def record_all(self, noted: Iterable[Noted]) -> None:
+        """Records the message ids of several notes in one statement (repeats are ignored)."""
+        rows = {
+            (n.chat_id, str(i), n.direction.value): {
                 "channel": self.channel.value,
-                "chat_id": str(chat_id),
-                "message_id": message_id,
-                "direction": direction.value,
-                "at": at,
+                "chat_id": n.chat_id,
+                "message_id": str(i),
+                "direction": n.direction.value,
+                "at": n.at,
             }
-            for message_id in sorted({str(i) for i in message_ids})
-        ]
+            for n in noted
+            for i in n.message_ids
+        }
         if not rows:
             return
         with db.session(self.engine) as session:
@@ -95,7 +111,7 @@ class ChatLedger:
             stmt = db.dialect_insert(session, ChatMessage).on_conflict_do_nothing(
                 index_elements=["channel", "chat_id", "message_id", "direction"]
             )
-            session.execute(stmt, rows)
+            session.execute(stmt, [rows[key] for key in sorted(rows)])
 
     def recent(self, chat_id: str, now: dt.datetime) -> list[int]:
         """Returns the chat's recorded message ids under 48 hours old, oldest first."""

@@ -10,6 +10,7 @@ from bot.core import Core
 from bot.envelopes import Channel
 from bot.safety.quick_exit import ChatLedger
 from handlers.telegram.drivers import make_driver
+from handlers.telegram.ledger import TelegramLedger
 from handlers.telegram.pacing import Pacer
 from handlers.telegram.polling import Poller
 from handlers.telegram.processing import Processor
@@ -37,7 +38,7 @@ def register(core: Core, app: FastAPI) -> None:
         overall=settings.telegram.overall_rate,
     )
     processor = Processor(core.inbox)
-    ledger = ChatLedger(core.engine)
+    ledger = TelegramLedger(ChatLedger(core.engine))
     translator = TelegramTranslator(core, driver, spawn=processor.spawn, ledger=ledger)
     sender = TelegramSender(driver, pacer, ledger)
     core.add_channel(Channel.TELEGRAM, sender, translator)
@@ -59,6 +60,7 @@ def register(core: Core, app: FastAPI) -> None:
     async def stop() -> None:
         await processor.join(STOP_GRACE_SECONDS)
         await processor.recorder.aclose()
+        await ledger.aclose()
         await driver.close()
 
     core.on_stop.append(stop)

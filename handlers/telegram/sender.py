@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import re
@@ -10,9 +9,10 @@ from collections.abc import Sequence
 
 from bot.envelopes import CHOSEN_MARK, EDIT_MESSAGE_ID, OutButton, OutgoingMessage
 from bot.runtime.sending import PartsDelivered, SendFailed
-from bot.safety.quick_exit import CLEAR_CHAT, KIND, ChatLedger, Direction
+from bot.safety.quick_exit import CLEAR_CHAT, KIND, Direction
 from flows.commands import COMMAND_PREFIX
 from handlers.telegram.drivers import Driver
+from handlers.telegram.ledger import TelegramLedger
 from handlers.telegram.pacing import Pacer
 from handlers.telegram.updates import Entity, Keyboard, KeyButton, TgError
 
@@ -134,7 +134,7 @@ def failure(error: TgError) -> SendFailed:
 class TelegramSender:
     """Sends one outbox message as one or more Telegram messages, the keyboard on the last."""
 
-    def __init__(self, driver: Driver, pacer: Pacer, ledger: ChatLedger | None = None) -> None:
+    def __init__(self, driver: Driver, pacer: Pacer, ledger: TelegramLedger | None = None) -> None:
         self.driver, self.pacer, self.ledger = driver, pacer, ledger
 
     async def send(
@@ -169,17 +169,17 @@ class TelegramSender:
     async def _remember(self, chat_id: str, ids: list[int]) -> None:
         if self.ledger is not None:
             now = dt.datetime.now(dt.UTC)
-            await asyncio.to_thread(self.ledger.record, chat_id, ids, Direction.OUT, now)
+            await self.ledger.record(chat_id, ids, Direction.OUT, now)
 
     async def clear(self, chat_id: str) -> int:
         """Deletes the chat's messages under 48 hours old; returns how many ids were tried."""
         if self.ledger is None:
             return 0
-        ids = await asyncio.to_thread(self.ledger.recent, chat_id, dt.datetime.now(dt.UTC))
+        ids = await self.ledger.recent(chat_id, dt.datetime.now(dt.UTC))
         for start in range(0, len(ids), DELETE_BATCH):
             batch = ids[start : start + DELETE_BATCH]
             await self._delete_batch(int(chat_id), batch)
-            await asyncio.to_thread(self.ledger.forget, chat_id, batch)
+            await self.ledger.forget(chat_id, batch)
         log.info("quick exit done", extra={"ids": len(ids)})
         return len(ids)
 

@@ -15,12 +15,13 @@ from bot.casework.invitations import invite_once
 from bot.casework.notices import Notice
 from bot.core import Core
 from bot.envelopes import Channel, InboundEvent, StoredMedia, UnreadableUpdate
-from bot.safety.quick_exit import ChatLedger, Direction
+from bot.safety.quick_exit import Direction
 from bot.safety.reachability import mark_reachable, mark_unreachable
 from flows.commands import COMMAND_PREFIX
 from flows.vocabulary import N_, Command, ContactRef, InputKind, Locale
 from handlers.telegram.drivers import Driver
 from handlers.telegram.group_callbacks import GroupPresses
+from handlers.telegram.ledger import TelegramLedger
 from handlers.telegram.processing import peek
 from handlers.telegram.updates import (
     BadUpdate,
@@ -68,7 +69,7 @@ class TelegramTranslator:
     core: Core
     driver: Driver
     spawn: Spawn | None = None
-    ledger: ChatLedger | None = None
+    ledger: TelegramLedger | None = None
     groups: GroupPresses | None = field(default=None, init=False, repr=False)
     """Built on the first press in a group (it loads the offices file)."""
 
@@ -92,14 +93,11 @@ class TelegramTranslator:
             await asyncio.to_thread(self.invite, message)
             return None
         if self.ledger is not None:
-            await asyncio.to_thread(self.remember, self.ledger, message)
+            chat, at = str(message.chat_id), message.at  # kept for a quick exit (48 hours)
+            await self.ledger.record(chat, [message.message_id], Direction.IN, at)
         if update.edited:
             return self.event(message, InputKind.EDIT, text=message.text, message_ref=None)
         return await self.said(message)
-
-    def remember(self, ledger: ChatLedger, message: TgMessage) -> None:
-        """Records a private message's id for 48 h, so that a quick exit can delete it."""
-        ledger.record(str(message.chat_id), [message.message_id], Direction.IN, message.at)
 
     def event(self, message: TgMessage, kind: InputKind, **fields: Any) -> InboundEvent:
         """Returns an event of a private chat's message."""
