@@ -95,20 +95,17 @@ def queue_replies(
     if not payloads:
         return []
     now = utcnow()
-    rows = [
-        {
-            "conversation_id": conversation_id,
-            "channel": channel,
-            "chat_id": chat_id,
-            "payload": payload,
-            "status": "pending",
-            "attempts": 0,
-            "parts_sent": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        for payload in payloads
-    ]
+    fixed = {
+        "conversation_id": conversation_id,
+        "channel": channel,
+        "chat_id": chat_id,
+        "status": "pending",
+        "attempts": 0,
+        "parts_sent": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    rows = [{**fixed, "payload": payload} for payload in payloads]
     if len(rows) == 1:  # the common case: a plain insert costs less than an executemany
         return [session.connection().execute(_replies(), rows[0]).scalar_one()]
     return list(session.connection().execute(_replies(), rows).scalars())
@@ -132,18 +129,8 @@ def add_events(
     """Appends (type, data) events to a case's timeline in one statement."""
     if not events:
         return
-    now = utcnow()
-    rows = [
-        {
-            "case_id": case_id,
-            "type": kind,
-            "actor": actor,
-            "data": data,
-            "at": at,
-            "created_at": now,
-        }
-        for kind, data in events
-    ]
+    fixed = {"case_id": case_id, "actor": actor, "at": at, "created_at": utcnow()}
+    rows = [{**fixed, "type": kind, "data": data} for kind, data in events]
     session.connection().execute(_events(), rows)
 
 

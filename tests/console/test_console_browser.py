@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from console_apps import PASSWORD, account, make_case, settings
 from loopback import LoopbackServer
 from playwright.sync_api import expect, sync_playwright
+from sqlalchemy import Engine
 from sqlmodel import select
 
+from bot.settings import Settings
 from handlers import console
 from handlers.app import create_app
 from storage import db
@@ -21,19 +25,31 @@ PHONE = {"width": 390, "height": 844}
 SHOTS = Path(os.environ.get("SUARA_SCREENSHOTS", "/tmp"))
 
 
-def test_a_caseworker_signs_in_on_a_phone_and_sees_only_their_office(
-    chromium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("CONSOLE_COOKIE_SECURE", "false")
+def _console(tmp_path: Path, offices: list[str]) -> tuple[Settings, list[str]]:
+    """Returns a migrated console's settings, with Jember's caseworker and one case per office."""
     url = f"sqlite:///{tmp_path / 'suara.db'}"
     upgrade(url)
     config = settings(url, tmp_path)
     account(config, "sri@example.org", "jember")
+    with _database(url) as engine:
+        return config, [make_case(engine, office) for office in offices]
+
+
+@contextlib.contextmanager
+def _database(url: str) -> Iterator[Engine]:
+    """Yields an engine on the console's database, disposed after."""
     engine = db.make_engine(url)
     try:
-        mine, theirs = make_case(engine, "jember"), make_case(engine, "kuala_lumpur")
+        yield engine
     finally:
         engine.dispose()
+
+
+def test_a_caseworker_signs_in_on_a_phone_and_sees_only_their_office(
+    chromium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONSOLE_COOKIE_SECURE", "false")
+    config, (mine, theirs) = _console(tmp_path, ["jember", "kuala_lumpur"])
     with (
         LoopbackServer(create_app(config, background=False), "console") as server,
         sync_playwright() as playwright,
@@ -59,13 +75,9 @@ def test_a_caseworker_signs_in_on_a_phone_and_sees_only_their_office(
 
 def _changed(url: str, reference: str) -> None:
     """Records something new on a case, as a reporter's message or a colleague's note would."""
-    engine = db.make_engine(url)
-    try:
-        with db.session(engine) as session:
-            case = session.exec(select(Case).where(Case.reference == reference)).one()
-            session.add(CaseEvent(case_id=case.id or 0, type="note_added", actor="colleague"))
-    finally:
-        engine.dispose()
+    with _database(url) as engine, db.session(engine) as session:
+        case = session.exec(select(Case).where(Case.reference == reference)).one()
+        session.add(CaseEvent(case_id=case.id or 0, type="note_added", actor="colleague"))
 
 
 def test_an_open_case_reloads_on_news_unless_the_caseworker_has_begun_something(
@@ -73,15 +85,8 @@ def test_an_open_case_reloads_on_news_unless_the_caseworker_has_begun_something(
 ) -> None:
     monkeypatch.setenv("CONSOLE_COOKIE_SECURE", "false")
     monkeypatch.setattr(console.case_page, "POLL_SECONDS", 1)
-    url = f"sqlite:///{tmp_path / 'suara.db'}"
-    upgrade(url)
-    config = settings(url, tmp_path)
-    account(config, "sri@example.org", "jember")
-    engine = db.make_engine(url)
-    try:
-        reference = make_case(engine, "jember")
-    finally:
-        engine.dispose()
+    config, [reference] = _console(tmp_path, ["jember"])
+    url = config.database.url
     with (
         LoopbackServer(create_app(config, background=False), "console") as server,
         sync_playwright() as playwright,
