@@ -84,21 +84,16 @@ def assign_changed(row: SQLModel, values: dict[str, Any]) -> None:
 
 
 def queue_replies(
-    *,
-    session: Session,
-    conversation_id: int,
-    channel: str,
-    chat_id: str,
-    payloads: list[dict[str, Any]],
+    session: Session, conversation: Conversation, payloads: list[dict[str, Any]]
 ) -> list[int]:
     """Queues a turn's replies, due now, in one statement; returns their ids in this order."""
     if not payloads:
         return []
     now = utcnow()
     fixed = {
-        "conversation_id": conversation_id,
-        "channel": channel,
-        "chat_id": chat_id,
+        "conversation_id": conversation.id,
+        "channel": conversation.channel,
+        "chat_id": conversation.chat_id,
         "status": "pending",
         "attempts": 0,
         "parts_sent": 0,

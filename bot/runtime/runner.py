@@ -186,14 +186,7 @@ class Runner:
             self.catalogs, turn.state.locale, case_facts(turn.state).timezone, facts
         )
         payloads = [renderer.reply(reply).to_payload() for reply in turn.replies]
-        assert conversation.id is not None
-        outbox_ids = turn_rows.queue_replies(
-            session=session,
-            conversation_id=conversation.id,
-            channel=channel.value,
-            chat_id=conversation.chat_id,
-            payloads=payloads,
-        )
+        outbox_ids = turn_rows.queue_replies(session, conversation, payloads)
         timer = next_timer(INTAKE, turn.state)
         conversation.state = envelope
         turn_rows.assign_changed(
@@ -225,7 +218,7 @@ class Runner:
                 "replies": len(payloads),
             },
         )
-        return TurnResult(conversation.id, case.id if case else None, tuple(outbox_ids), turn)
+        return TurnResult(conversation.id or 0, case.id if case else None, tuple(outbox_ids), turn)
 
 
 def _locked_for_timer(
