@@ -1,7 +1,7 @@
 """The rows turns write, in Core statements: replies, timeline events, saves and inbox marks.
 
-A turn's replies and timeline events are inserted at once, each in one executemany (building
-ORM objects for them cost more than the rest of the save). A group's conversations are loaded
+A turn's replies and timeline events are inserted at once, each in one statement built once
+(an ORM row costs about twice as much to build and flush). A group's conversations are loaded
 and locked together (in id order, so that two groups never wait for each other), and their
 saves and inbox marks are written once for the whole group: the conversations in one
 executemany under their version check, the inbox rows in one executemany.
