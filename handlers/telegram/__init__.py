@@ -39,7 +39,7 @@ def register(core: Core, app: FastAPI) -> None:
     )
     processor = Processor(core.inbox)
     ledger = TelegramLedger(ChatLedger(core.engine))
-    translator = TelegramTranslator(core, driver, spawn=processor.spawn, ledger=ledger)
+    translator = TelegramTranslator(core, driver, ledger=ledger)
     sender = TelegramSender(driver, pacer, ledger)
     core.add_channel(Channel.TELEGRAM, sender, translator)
     core.inbox.schedulers[Channel.TELEGRAM] = processor.submit

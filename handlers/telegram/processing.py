@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import Any
 
 from bot.envelopes import Channel
 from bot.runtime.batch import MAX_GROUP
@@ -86,12 +84,6 @@ class Processor:
         else:
             self.submit(inbound_id, keys.chat_id or f"update:{keys.update_id}")
         return True
-
-    def spawn(self, call: Coroutine[Any, Any, None]) -> None:
-        """Runs a side call in the background; join() waits for it too."""
-        task = asyncio.create_task(call)
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
 
     def submit(self, inbound_id: int, chat: str) -> None:
         """Processes one recorded update in the background, after those of its chat before it."""

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import logging
 import re
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,9 +58,6 @@ DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 """A /start payload as t.me links carry it; anything else is dropped, never taken as an answer."""
 DOWNLOAD_TRIES = 3
 
-Spawn = Callable[[Coroutine[Any, Any, None]], None]
-"""Runs a side call (answering a button press) beside the turn instead of before it."""
-
 
 @dataclass(eq=False)
 class TelegramTranslator:
@@ -68,7 +65,6 @@ class TelegramTranslator:
 
     core: Core
     driver: Driver
-    spawn: Spawn | None = None
     ledger: TelegramLedger | None = None
     groups: GroupPresses | None = field(default=None, init=False, repr=False)
     """Built on the first press in a group (it loads the offices file)."""
@@ -165,10 +161,7 @@ class TelegramTranslator:
         if press.chat_type not in (None, ChatType.PRIVATE):
             await self.group_press(press)
             return None
-        if self.spawn is not None:
-            self.spawn(self.settle(press))
-        else:
-            await self.settle(press)
+        await self.settle(press)  # before the turn: once the turn commits, it is never redone
         if press.data is None or press.chat_type not in (None, ChatType.PRIVATE):
             return None
         return InboundEvent(
